@@ -1,0 +1,261 @@
+package contract
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"unsafe"
+
+	"github.com/strand-tn/strand/tensor"
+)
+
+// DefaultMemoryLimit is the memory an evaluation may use for any one
+// intermediate or result tensor unless Options.MemoryLimit says otherwise.
+const DefaultMemoryLimit = 4 << 30
+
+// Options control [Eval]. The zero value plans a path automatically and
+// applies [DefaultMemoryLimit].
+type Options struct {
+	// Path is an explicit contraction path in opt_einsum's linear format:
+	// each step lists positions in the current list of terms, which are
+	// removed; their contraction is appended. Nil plans one.
+	Path [][]int
+	// MemoryLimit bounds the bytes of any single intermediate or result;
+	// 0 means DefaultMemoryLimit and a negative value means no limit.
+	MemoryLimit int64
+}
+
+// MemoryError reports a contraction whose intermediate would not fit.
+type MemoryError struct {
+	Legs  []string // legs of the offending tensor
+	Bytes int64    // its size
+	Limit int64
+}
+
+func (e *MemoryError) Error() string {
+	return fmt.Sprintf("contract: a tensor with legs [%s] would need %s, over the memory limit of %s",
+		strings.Join(e.Legs, " "), FormatBytes(e.Bytes), FormatBytes(e.Limit))
+}
+
+// FormatBytes renders a byte count with a binary unit: "3.0 GiB".
+func FormatBytes(n int64) string {
+	const unit = 1024
+	if n < unit {
+		return fmt.Sprintf("%d B", n)
+	}
+	v, u := float64(n), 0
+	for v >= unit && u < 5 {
+		v /= unit
+		u++
+	}
+	return fmt.Sprintf("%.1f %ciB", v, "KMGTPE"[u-1])
+}
+
+// Einsum evaluates s on the operands with default options.
+func Einsum[T tensor.Elem](s Spec, ops ...*tensor.Dense[T]) (*tensor.Dense[T], error) {
+	return Eval(s, Options{}, ops...)
+}
+
+// Eval evaluates the contraction s on the operands:
+//
+//	out[o…] = Σ_{labels not in o} Π_k ops[k][labels of k]
+//
+// The result is a new contiguous tensor; the operands are not modified.
+func Eval[T tensor.Elem](s Spec, opts Options, ops ...*tensor.Dense[T]) (*tensor.Dense[T], error) {
+	p, err := resolve(s, shapesOf(ops))
+	if err != nil {
+		return nil, err
+	}
+	if len(ops) == 0 {
+		return nil, fmt.Errorf("contract: no operands")
+	}
+	steps := opts.Path
+	if steps == nil {
+		steps = plan(p)
+	}
+	if err := checkPath(steps, len(ops)); err != nil {
+		return nil, err
+	}
+	limit := opts.MemoryLimit
+	if limit == 0 {
+		limit = DefaultMemoryLimit
+	}
+	if err := checkMemory[T](p, steps, limit); err != nil {
+		return nil, err
+	}
+	return run(p, steps, ops), nil
+}
+
+// uses counts, for every label, the operands that mention it.
+func uses(p *problem, inputs [][]int) []int {
+	u := make([]int, len(p.sizes))
+	for _, in := range inputs {
+		seen := map[int]bool{}
+		for _, l := range in {
+			if !seen[l] {
+				u[l]++
+				seen[l] = true
+			}
+		}
+	}
+	return u
+}
+
+func run[T tensor.Elem](p *problem, steps [][]int, ops []*tensor.Dense[T]) *tensor.Dense[T] {
+	u := uses(p, p.inputs)
+	terms := make([]operand[T], len(ops))
+	for k, op := range ops {
+		terms[k] = prepare(p, op, p.inputs[k], u, p.output)
+	}
+	for si, step := range steps {
+		last := si == len(steps)-1
+		picked := make([]operand[T], len(step))
+		for i, pos := range step {
+			picked[i] = terms[pos]
+		}
+		terms = removePositions(terms, step)
+		var order []int
+		if last {
+			order = p.output
+		}
+		acc := picked[0]
+		for i, next := range picked[1:] {
+			// Labels needed later: the remaining terms' and those of the
+			// operands of this step not merged yet.
+			keep := keepFunc(p, slices.Concat(terms, picked[i+2:]))
+			acc = contractPair(p, acc, next, keep, order)
+		}
+		if len(picked) == 1 {
+			if drop := unsharedDropped(acc, operand[T]{}, keepFunc(p, terms)); len(drop) > 0 {
+				acc = sumLabels(acc, drop)
+			}
+		}
+		terms = append(terms, acc)
+	}
+	return finish(p, terms[0])
+}
+
+// keepFunc accepts the labels still needed: those of the output and of the
+// remaining terms.
+func keepFunc[T tensor.Elem](p *problem, terms []operand[T]) func(int) bool {
+	need := make([]bool, len(p.sizes))
+	for _, l := range p.output {
+		need[l] = true
+	}
+	for _, t := range terms {
+		for _, l := range t.labels {
+			need[l] = true
+		}
+	}
+	return func(l int) bool { return need[l] }
+}
+
+// finish permutes the last term into output order and returns a standalone
+// contiguous tensor.
+func finish[T tensor.Elem](p *problem, op operand[T]) *tensor.Dense[T] {
+	perm := make([]int, len(p.output))
+	for i, l := range p.output {
+		perm[i] = slices.Index(op.labels, l)
+	}
+	t := op.t.Permute(perm...)
+	if t.IsContiguous() && t.Offset() == 0 && len(t.Backing()) == t.Size() {
+		return t
+	}
+	return t.Clone()
+}
+
+func removePositions[T tensor.Elem](terms []operand[T], positions []int) []operand[T] {
+	out := make([]operand[T], 0, len(terms))
+	for i, t := range terms {
+		if !slices.Contains(positions, i) {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+// checkPath validates a linear-format path for n operands.
+func checkPath(steps [][]int, n int) error {
+	count := n
+	for si, step := range steps {
+		if len(step) == 0 {
+			return fmt.Errorf("contract: path step %d is empty", si)
+		}
+		seen := map[int]bool{}
+		for _, pos := range step {
+			if pos < 0 || pos >= count {
+				return fmt.Errorf("contract: path step %d refers to term %d, but only %d terms remain", si, pos, count)
+			}
+			if seen[pos] {
+				return fmt.Errorf("contract: path step %d names term %d twice", si, pos)
+			}
+			seen[pos] = true
+		}
+		count -= len(step) - 1
+	}
+	if count != 1 {
+		return fmt.Errorf("contract: path leaves %d terms, want 1", count)
+	}
+	return nil
+}
+
+// checkMemory walks the path on label sets and refuses a contraction whose
+// result or an intermediate would exceed limit bytes.
+func checkMemory[T tensor.Elem](p *problem, steps [][]int, limit int64) error {
+	if limit < 0 {
+		return nil
+	}
+	elem := int64(unsafe.Sizeof(*new(T)))
+	check := func(labels []int) error {
+		n := p.elements(labels)
+		if n > limit/elem {
+			names := make([]string, len(labels))
+			for i, l := range labels {
+				names[i] = p.names[l]
+			}
+			b := n * elem
+			if n > (1<<63-1)/elem {
+				b = 1<<63 - 1
+			}
+			return &MemoryError{Legs: names, Bytes: b, Limit: limit}
+		}
+		return nil
+	}
+	terms := slices.Clone(p.inputs)
+	for _, step := range steps {
+		var labels []int
+		for _, pos := range step {
+			for _, l := range terms[pos] {
+				if !contains(labels, l) {
+					labels = append(labels, l)
+				}
+			}
+		}
+		rest := make([][]int, 0, len(terms))
+		for i, t := range terms {
+			if !slices.Contains(step, i) {
+				rest = append(rest, t)
+			}
+		}
+		keep := map[int]bool{}
+		for _, l := range p.output {
+			keep[l] = true
+		}
+		for _, t := range rest {
+			for _, l := range t {
+				keep[l] = true
+			}
+		}
+		var result []int
+		for _, l := range labels {
+			if keep[l] {
+				result = append(result, l)
+			}
+		}
+		if err := check(result); err != nil {
+			return err
+		}
+		terms = append(rest, result)
+	}
+	return check(p.output)
+}

@@ -1,0 +1,8 @@
+module github.com/strand-tn/strand
+
+go 1.26.8
+
+require (
+	golang.org/x/sys v0.50.0 // indirect
+	gonum.org/v1/gonum v0.17.0 // indirect
+)
