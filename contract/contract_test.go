@@ -154,7 +154,7 @@ func TestEvalStridedInputs(t *testing.T) {
 	// Operands that are permuted, sliced and diagonal views.
 	r := rand.New(rand.NewPCG(3, 4))
 	big := tensor.RandNormal[float64](r, 6, 7, 8)
-	a := big.Permute(2, 0, 1).Slice(0, 1, 8, 2) // (4, 6, 7), strided
+	a := big.Permute(2, 0, 1).Slice(0, 1, 8, 2)                // (4, 6, 7), strided
 	b := tensor.RandNormal[float64](r, 7, 5, 7).Diagonal(0, 2) // (5, 7)
 	s := Spec{Inputs: [][]string{{"x", "i", "k"}, {"j", "k"}}, Output: []string{"j", "i", "x"}}
 	want, err := Naive(s, a, b)
