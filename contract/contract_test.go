@@ -263,3 +263,18 @@ func BenchmarkGEMM512(b *testing.B) {
 		}
 	}
 }
+
+func ExampleContract() {
+	a, _ := Label(tensor.MustFromSlice([]float64{1, 2, 3, 4}, 2, 2), "i", "j")
+	b, _ := Label(tensor.MustFromSlice([]float64{5, 6, 7, 8}, 2, 2), "j", "k")
+	c, _ := Contract(a, b)
+	fmt.Println(c.Legs, c.Data)
+	// Rename stops a join: the outer product of a with a copy of itself.
+	a2, _ := a.Rename("i", "i'")
+	a2, _ = a2.Rename("j", "j'")
+	d, _ := Contract(a, a2)
+	fmt.Println(d.Legs, d.Data.Shape())
+	// Output:
+	// [i k] [[19, 22], [43, 50]]
+	// [i j i' j'] [2 2 2 2]
+}

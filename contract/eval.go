@@ -62,18 +62,36 @@ func Einsum[T tensor.Elem](s Spec, ops ...*tensor.Dense[T]) (*tensor.Dense[T], e
 //
 // The result is a new contiguous tensor; the operands are not modified.
 func Eval[T tensor.Elem](s Spec, opts Options, ops ...*tensor.Dense[T]) (*tensor.Dense[T], error) {
-	p, err := resolve(s, shapesOf(ops))
+	e, err := Compile[T](s, opts, shapesOf(ops)...)
 	if err != nil {
 		return nil, err
 	}
-	if len(ops) == 0 {
+	return e.Eval(ops...)
+}
+
+// Expr is a contraction planned once for fixed operand shapes and evaluated
+// many times (opt_einsum's contract_expression).
+type Expr[T tensor.Elem] struct {
+	p      *problem
+	shapes [][]int
+	steps  [][]int
+}
+
+// Compile resolves s against the operand shapes, plans (or checks) the path
+// and checks the memory limit, so that Eval does only arithmetic.
+func Compile[T tensor.Elem](s Spec, opts Options, shapes ...[]int) (*Expr[T], error) {
+	p, err := resolve(s, shapes)
+	if err != nil {
+		return nil, err
+	}
+	if len(shapes) == 0 {
 		return nil, fmt.Errorf("contract: no operands")
 	}
 	steps := opts.Path
 	if steps == nil {
 		steps = plan(p)
 	}
-	if err := checkPath(steps, len(ops)); err != nil {
+	if err := checkPath(steps, len(shapes)); err != nil {
 		return nil, err
 	}
 	limit := opts.MemoryLimit
@@ -83,7 +101,33 @@ func Eval[T tensor.Elem](s Spec, opts Options, ops ...*tensor.Dense[T]) (*tensor
 	if err := checkMemory[T](p, steps, limit); err != nil {
 		return nil, err
 	}
-	return run(p, steps, ops), nil
+	sh := make([][]int, len(shapes))
+	for k := range shapes {
+		sh[k] = slices.Clone(shapes[k])
+	}
+	return &Expr[T]{p: p, shapes: sh, steps: steps}, nil
+}
+
+// Path returns the contraction path in linear format.
+func (e *Expr[T]) Path() [][]int {
+	out := make([][]int, len(e.steps))
+	for i, s := range e.steps {
+		out[i] = slices.Clone(s)
+	}
+	return out
+}
+
+// Eval contracts operands of the shapes the expression was compiled for.
+func (e *Expr[T]) Eval(ops ...*tensor.Dense[T]) (*tensor.Dense[T], error) {
+	if len(ops) != len(e.shapes) {
+		return nil, fmt.Errorf("contract: %d operands given, the expression takes %d", len(ops), len(e.shapes))
+	}
+	for k, op := range ops {
+		if !slices.Equal(op.Shape(), e.shapes[k]) {
+			return nil, fmt.Errorf("contract: operand %d has shape %v, the expression was compiled for %v", k, op.Shape(), e.shapes[k])
+		}
+	}
+	return run(e.p, e.steps, ops), nil
 }
 
 // uses counts, for every label, the operands that mention it.

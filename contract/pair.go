@@ -55,6 +55,11 @@ func contractPair[T tensor.Elem](p *problem, a, b operand[T], keep func(int) boo
 	sortGroup(left, order, a)
 	sortGroup(right, order, b)
 	sortGroup(sum, nil, big)
+	// C = A·B puts a's legs before b's; when the requested order wants b's
+	// first, compute Cᵀ = Bᵀ·Aᵀ instead of permuting the result afterwards.
+	if order != nil && len(left) > 0 && len(right) > 0 && slices.Index(order, left[0]) > slices.Index(order, right[0]) {
+		return contractPair(p, b, a, keep, order)
+	}
 
 	A := asMatrix(p, a, batch, left, sum)
 	B := asMatrix(p, b, batch, sum, right)
