@@ -94,11 +94,7 @@ func Compile[T tensor.Elem](s Spec, opts Options, shapes ...[]int) (*Expr[T], er
 	if err := checkPath(steps, len(shapes)); err != nil {
 		return nil, err
 	}
-	limit := opts.MemoryLimit
-	if limit == 0 {
-		limit = DefaultMemoryLimit
-	}
-	if err := checkMemory[T](p, steps, limit); err != nil {
+	if err := checkMemory[T](p, steps, memoryLimit(opts)); err != nil {
 		return nil, err
 	}
 	sh := make([][]int, len(shapes))
@@ -243,27 +239,37 @@ func checkPath(steps [][]int, n int) error {
 	return nil
 }
 
+// memoryLimit is the effective byte limit of opts (negative: none).
+func memoryLimit(opts Options) int64 {
+	if opts.MemoryLimit == 0 {
+		return DefaultMemoryLimit
+	}
+	return opts.MemoryLimit
+}
+
+// checkSize refuses a tensor of n elements of type T with the given legs when
+// it would exceed limit bytes (a negative limit allows anything).
+func checkSize[T tensor.Elem](legs []string, n, limit int64) error {
+	elem := int64(unsafe.Sizeof(*new(T)))
+	if limit < 0 || n <= limit/elem {
+		return nil
+	}
+	b := int64(1<<63 - 1)
+	if n <= b/elem {
+		b = n * elem
+	}
+	return &MemoryError{Legs: legs, Bytes: b, Limit: limit}
+}
+
 // checkMemory walks the path on label sets and refuses a contraction whose
 // result or an intermediate would exceed limit bytes.
 func checkMemory[T tensor.Elem](p *problem, steps [][]int, limit int64) error {
-	if limit < 0 {
-		return nil
-	}
-	elem := int64(unsafe.Sizeof(*new(T)))
 	check := func(labels []int) error {
-		n := p.elements(labels)
-		if n > limit/elem {
-			names := make([]string, len(labels))
-			for i, l := range labels {
-				names[i] = p.names[l]
-			}
-			b := n * elem
-			if n > (1<<63-1)/elem {
-				b = 1<<63 - 1
-			}
-			return &MemoryError{Legs: names, Bytes: b, Limit: limit}
+		names := make([]string, len(labels))
+		for i, l := range labels {
+			names[i] = p.names[l]
 		}
-		return nil
+		return checkSize[T](names, p.elements(labels), limit)
 	}
 	terms := slices.Clone(p.inputs)
 	for _, step := range steps {

@@ -33,34 +33,45 @@ func Naive[T tensor.Elem](s Spec, ops ...*tensor.Dense[T]) (*tensor.Dense[T], er
 	if out.Size() == 0 {
 		return out, nil
 	}
-	value := make([]int, len(p.sizes))
-	idx := make([][]int, len(ops))
-	for k := range ops {
-		idx[k] = make([]int, len(p.inputs[k]))
+	// step[k][l] moves operand k's position when label l advances by one:
+	// the sum of the strides of its axes carrying l (a diagonal), 0 where
+	// the axis broadcasts. Operand len(ops) is the output.
+	step := make([][]int, len(ops)+1)
+	pos := make([]int, len(ops)+1)
+	data := make([][]T, len(ops)+1)
+	for k := range step {
+		step[k] = make([]int, len(p.sizes))
+		t, labels := out, p.output
+		if k < len(ops) {
+			t, labels = ops[k], p.inputs[k]
+		}
+		strides := t.Strides()
+		for a, l := range labels {
+			if t.Dim(a) != 1 {
+				step[k][l] += strides[a]
+			}
+		}
+		pos[k], data[k] = t.Offset(), t.Backing()
 	}
-	oidx := make([]int, len(p.output))
+	value := make([]int, len(p.sizes))
 	for {
 		prod := T(1)
-		for k, op := range ops {
-			for a, l := range p.inputs[k] {
-				if op.Dim(a) == 1 {
-					idx[k][a] = 0 // broadcast axis
-				} else {
-					idx[k][a] = value[l]
-				}
-			}
-			prod *= op.At(idx[k]...)
+		for k := range ops {
+			prod *= data[k][pos[k]]
 		}
-		for a, l := range p.output {
-			oidx[a] = value[l]
-		}
-		out.Set(out.At(oidx...)+prod, oidx...)
-		// Next assignment.
+		data[len(ops)][pos[len(ops)]] += prod
+		// Next assignment: advance the last label, carrying into earlier ones.
 		l := len(value) - 1
 		for ; l >= 0; l-- {
 			value[l]++
+			for k := range pos {
+				pos[k] += step[k][l]
+			}
 			if value[l] < p.sizes[l] {
 				break
+			}
+			for k := range pos {
+				pos[k] -= value[l] * step[k][l]
 			}
 			value[l] = 0
 		}

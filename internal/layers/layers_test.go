@@ -36,7 +36,7 @@ var allowed = map[string][]string{
 	"examples":        {},
 	"studio/...":      {"*library"},
 	"":                {"*library"},
-	"internal/cli":    {"*library", "studio", "examples"},
+	"internal/cli":    {"*library", "", "studio", "examples"},
 	"cmd/strand":      {"internal/cli"},
 	"internal/layers": {},
 }

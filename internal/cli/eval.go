@@ -1,0 +1,157 @@
+package cli
+
+import (
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"slices"
+	"time"
+
+	"github.com/strand-tn/strand"
+	"github.com/strand-tn/strand/contract"
+	"github.com/strand-tn/strand/notation"
+	"github.com/strand-tn/strand/tensor"
+	"github.com/strand-tn/strand/tensorio"
+)
+
+func init() {
+	register(&Command{
+		Name:    "eval",
+		Usage:   "EXPR FILE.npy... [-o OUT.npy] [--bench N] [--path JSON] [--memory-limit SIZE]",
+		Summary: "evaluate a contraction (einsum, einops, a pasted call or index notation) on .npy files",
+		Flags: func(fs *flag.FlagSet) func(*Env, []string) error {
+			out := fs.String("o", "", "write the result to this .npy file (float64); without it the result is printed")
+			bench := fs.Int("bench", 0, "also time `N` evaluations in-process and print {\"median_s\": ...}")
+			pathJSON := fs.String("path", "", "contraction order in numpy's linear format, e.g. [[0,1],[0,1]]")
+			limit := bytesFlag(contract.DefaultMemoryLimit)
+			fs.Var(&limit, "memory-limit", "refuse inputs, intermediates or results larger than `SIZE`")
+			axes := axesFlag{}
+			fs.Var(axes, "axis", "size of a pattern axis or leg, `name=size` (repeatable)")
+			random := fs.Bool("random", false, "index notation: fill tensors not given as files with seeded random values of their kind")
+			seed := fs.Uint64("seed", 1, "seed for --random")
+			return func(env *Env, args []string) error {
+				if len(args) == 0 {
+					return usagef("eval needs an expression")
+				}
+				opts := strand.Options{MemoryLimit: int64(limit), Axes: axes, Random: *random, Seed: *seed}
+				if *pathJSON != "" {
+					if err := json.Unmarshal([]byte(*pathJSON), &opts.Path); err != nil {
+						return fmt.Errorf("--path: %v (want e.g. [[0,1],[0,1]])", err)
+					}
+				}
+				return runEval(env, args[0], args[1:], *out, *bench, opts)
+			}
+		},
+	})
+}
+
+func runEval(env *Env, expr string, files []string, out string, bench int, opts strand.Options) error {
+	node, err := notation.Parse(expr)
+	if err != nil {
+		return withSource(err, expr)
+	}
+	ops, err := readOperands(files, opts.MemoryLimit)
+	if err != nil {
+		return err
+	}
+	var result *tensor.Dense[float64]
+	if prog, ok := node.(*notation.Program); ok {
+		results, err := strand.Run(prog, opts, ops...)
+		if err != nil {
+			return withSource(err, expr)
+		}
+		if result, err = reportProgram(env.Stdout, expr, results); err != nil {
+			return err
+		}
+	} else if result, err = strand.EinsumWith(expr, opts, ops...); err != nil {
+		return withSource(err, expr)
+	}
+	if bench > 0 {
+		median, err := timeEval(expr, opts, ops, bench)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(env.Stdout, "{\"median_s\": %.9g}\n", median)
+	}
+	if out != "" {
+		return tensorio.WriteFile(out, result, tensorio.Options{})
+	}
+	if bench == 0 {
+		printTensor(env.Stdout, result)
+	}
+	return nil
+}
+
+// readOperands loads .npy (or single-array .npz/.safetensors) files as float64.
+func readOperands(files []string, limit int64) ([]*tensor.Dense[float64], error) {
+	ops := make([]*tensor.Dense[float64], len(files))
+	for k, f := range files {
+		t, err := tensorio.ReadFile[float64](f, tensorio.Options{MaxBytes: limit})
+		if err != nil {
+			return nil, err
+		}
+		ops[k] = t
+	}
+	return ops, nil
+}
+
+// reportProgram prints one line per equation and returns the value of the
+// last statement that is not an equation (or the last equation's right side).
+func reportProgram(w io.Writer, src string, results []strand.Result[float64]) (*tensor.Dense[float64], error) {
+	var value *tensor.Dense[float64]
+	failed := 0
+	for _, r := range results {
+		if r.LHS == nil {
+			value = r.Value
+			continue
+		}
+		status := "pass"
+		if !r.Pass {
+			status = "FAIL"
+			failed++
+		}
+		line, _ := notation.LineCol(src, r.Statement.Pos)
+		fmt.Fprintf(w, "%s  line %d: max |lhs − rhs| = %.3g (tolerance %.3g)\n", status, line, r.MaxError, r.Tolerance)
+	}
+	if value == nil && len(results) > 0 {
+		value = results[len(results)-1].Value
+	}
+	if failed > 0 {
+		return value, fmt.Errorf("%d of the program's equations do not hold", failed)
+	}
+	return value, nil
+}
+
+// timeEval returns the median wall time of n evaluations of expr after one
+// warm-up, parse and planning included, file I/O excluded.
+func timeEval(expr string, opts strand.Options, ops []*tensor.Dense[float64], n int) (float64, error) {
+	if _, err := strand.EinsumWith(expr, opts, ops...); err != nil {
+		return 0, err
+	}
+	times := make([]float64, n)
+	for i := range times {
+		start := time.Now()
+		if _, err := strand.EinsumWith(expr, opts, ops...); err != nil {
+			return 0, err
+		}
+		times[i] = time.Since(start).Seconds()
+	}
+	slices.Sort(times)
+	if n%2 == 1 {
+		return times[n/2], nil
+	}
+	return (times[n/2-1] + times[n/2]) / 2, nil
+}
+
+// printTensor writes a result for people: its shape, and its values when small.
+func printTensor(w io.Writer, t *tensor.Dense[float64]) {
+	switch {
+	case t.Rank() == 0:
+		fmt.Fprintf(w, "%.12g\n", t.Item())
+	case t.Size() <= 1000:
+		fmt.Fprintf(w, "shape %v\n%v\n", t.Shape(), t)
+	default:
+		fmt.Fprintf(w, "shape %v (%d elements; write it with -o FILE.npy)\n", t.Shape(), t.Size())
+	}
+}
