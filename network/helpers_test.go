@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -149,12 +150,7 @@ func summary(p *Program) string {
 func intsText(s []int) string {
 	parts := make([]string, len(s))
 	for i, v := range s {
-		parts[i] = itoa(v)
+		parts[i] = strconv.Itoa(v)
 	}
 	return "[" + strings.Join(parts, " ") + "]"
-}
-
-func itoa(v int) string {
-	b, _ := json.Marshal(v)
-	return string(b)
 }

@@ -265,8 +265,9 @@ func (n *Network) finish(sizes map[string]int) {
 	}
 }
 
-// String summarises the network: its equation, then one line per node, bond,
-// hyperedge, summed leg and the free legs, with sizes.
+// String summarises the network: its equation, then one line per node (with
+// the arguments of a bubble below it, indented), bond, hyperedge, summed leg
+// and the free legs, with sizes.
 //
 //	A[i α β] v[β] B[β α j] -> [i j]
 //	  node A general: i=2 α=3 β=4
@@ -291,6 +292,18 @@ func (n *Network) String() string {
 			b.WriteString(" over " + node.Bubble.Leg)
 		}
 		b.WriteByte('\n')
+		if node.Bubble != nil {
+			for i, p := range node.Bubble.Params {
+				fmt.Fprintf(&b, "    param %d: %s\n", i, strconv.FormatFloat(p, 'g', -1, 64))
+			}
+			for i, a := range node.Bubble.Args {
+				fmt.Fprintf(&b, "    arg %d:\n", i)
+				for _, line := range strings.SplitAfter(strings.TrimSuffix(a.String(), "\n"), "\n") {
+					b.WriteString("      " + line)
+				}
+				b.WriteByte('\n')
+			}
+		}
 	}
 	for _, e := range n.Edges {
 		if e.Kind == Free {

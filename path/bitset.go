@@ -11,15 +11,15 @@ type bitset []uint64
 
 func newBitset(n int) bitset { return make(bitset, (n+63)/64) }
 
-func (s bitset) add(i int)           { s[i>>6] |= 1 << (uint(i) & 63) }
-func (s bitset) remove(i int)        { s[i>>6] &^= 1 << (uint(i) & 63) }
-func (s bitset) has(i int) bool      { return s[i>>6]&(1<<(uint(i)&63)) != 0 }
-func (s bitset) clone() bitset       { return append(bitset(nil), s...) }
-func (s bitset) key() string         { return unsafe.String((*byte)(unsafe.Pointer(unsafe.SliceData(s))), len(s)*8) }
-func (s bitset) copyKey() string     { return string([]byte(s.key())) }
-func (s bitset) copyFrom(t bitset)   { copy(s, t) }
-func (s bitset) clear()              { clear(s) }
-func (s bitset) equal(t bitset) bool { return s.key() == t.key() }
+func (s bitset) add(i int)      { s[i>>6] |= 1 << (uint(i) & 63) }
+func (s bitset) remove(i int)   { s[i>>6] &^= 1 << (uint(i) & 63) }
+func (s bitset) has(i int) bool { return s[i>>6]&(1<<(uint(i)&63)) != 0 }
+func (s bitset) clone() bitset  { return append(bitset(nil), s...) }
+func (s bitset) key() string {
+	return unsafe.String((*byte)(unsafe.Pointer(unsafe.SliceData(s))), len(s)*8)
+}
+func (s bitset) copyKey() string   { return string([]byte(s.key())) }
+func (s bitset) copyFrom(t bitset) { copy(s, t) }
 
 func (s bitset) empty() bool {
 	for _, w := range s {
@@ -76,16 +76,6 @@ func (s bitset) subsetOf(t bitset) bool {
 		}
 	}
 	return true
-}
-
-// less orders sets by their words from the highest, as integers.
-func (s bitset) less(t bitset) bool {
-	for i := len(s) - 1; i >= 0; i-- {
-		if s[i] != t[i] {
-			return s[i] < t[i]
-		}
-	}
-	return false
 }
 
 // each calls f for every element of s in increasing order.

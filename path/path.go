@@ -70,7 +70,8 @@ func (p Path) SSA(n int) ([][]int, error) {
 }
 
 // FromSSA converts a path in static single assignment form over n inputs (see
-// [Path.SSA]) to the linear format. It returns an error if a step names a term that
+// [Path.SSA]) to the linear format, positions in each step in increasing order (as
+// opt_einsum writes them). It returns an error if a step names a term that
 // does not exist yet or was already used.
 func FromSSA(ssa [][]int, n int) (Path, error) {
 	cur := make([]int, n) // term numbers in their current order
@@ -91,6 +92,7 @@ func FromSSA(ssa [][]int, n int) (Path, error) {
 			used[id] = true
 			out[s][j] = slices.Index(cur, id)
 		}
+		slices.Sort(out[s])
 		cur = slices.DeleteFunc(cur, func(id int) bool { return used[id] })
 		cur = append(cur, n+s)
 	}

@@ -174,3 +174,14 @@ func (p Problem) Expr() string {
 	}
 	return strings.Join(terms, sep) + arrow + p.formatTerm(p.Output, compact)
 }
+
+// withSliced returns a copy of p in which the labels in sliced have size 1: the
+// problem one slice solves.
+func (p Problem) withSliced(sliced []int) Problem {
+	q := p
+	q.Sizes = append([]int(nil), p.Sizes...)
+	for _, l := range sliced {
+		q.Sizes[l] = 1
+	}
+	return q
+}
