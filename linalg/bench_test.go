@@ -28,7 +28,7 @@ func BenchmarkSVD1024(b *testing.B) { benchSVD(b, 1024) }
 // BenchmarkGonumSVD is gonum's Dgesvd (QR iteration) with vectors, the
 // baseline this package's divide and conquer replaces.
 func BenchmarkGonumSVD(b *testing.B) {
-	for _, n := range []int{256, 512} {
+	for _, n := range []int{256, 512, 1024} {
 		b.Run(fmt.Sprint(n), func(b *testing.B) {
 			a := tensor.RandNormal[float64](tensor.NewRand(1), n, n).Data()
 			w := make([]float64, n*n)
