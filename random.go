@@ -12,15 +12,14 @@ import (
 )
 
 // RandomInputs returns seeded random values for the tensors a resolved
-// program reads, starting at input number from (the ones before it are
-// given), each drawn to honour its kind: isometries and unitaries have
+// program reads, in order, each drawn to honour its kind: isometries and unitaries have
 // orthonormal columns (V†V = I contracting the legs away from the tip),
 // symmetric tensors are symmetrised, and general tensors are standard normal.
-func RandomInputs(prog *network.Program, seed uint64, from int) ([]*Tensor[float64], error) {
+func RandomInputs(prog *network.Program, seed uint64) ([]*Tensor[float64], error) {
 	nodes := inputNodes(prog)
 	r := rand.New(rand.NewPCG(seed, 0x5757_2a4d))
 	var out []*Tensor[float64]
-	for k := from; k < len(prog.Inputs); k++ {
+	for k := range prog.Inputs {
 		in := prog.Inputs[k]
 		t, err := randomOfKind(r, in, nodes[k])
 		if err != nil {

@@ -2,7 +2,6 @@ package strand
 
 import (
 	"fmt"
-	"slices"
 	"strings"
 
 	"github.com/strand-tn/strand/contract"
@@ -115,7 +114,8 @@ type Result[T Elem] = contract.Result[T]
 
 // Run evaluates every statement of a parsed index-notation program, binding
 // the operands to the tensors the program reads in order of first appearance.
-// Equations are checked numerically.
+// Tensors not given get seeded random values of their kind when opts.Random
+// is set. Equations are checked numerically.
 func Run[T Elem](prog *notation.Program, opts Options, operands ...*Tensor[T]) ([]Result[T], error) {
 	shapes := make([][]int, len(operands))
 	for k, op := range operands {
@@ -125,20 +125,35 @@ func Run[T Elem](prog *notation.Program, opts Options, operands ...*Tensor[T]) (
 	if err != nil {
 		return nil, err
 	}
-	if len(operands) < len(net.Inputs) && opts.Random {
-		rest, err := RandomInputs(net, opts.Seed, len(operands))
-		if err != nil {
-			return nil, err
-		}
-		operands = slices.Clip(operands)
-		for _, x := range rest {
-			operands = append(operands, tensor.Convert[T](x))
-		}
-	}
-	if len(operands) != len(net.Inputs) {
+	if len(operands) > len(net.Inputs) {
 		return nil, fmt.Errorf("strand: the program reads %d tensors (%s), %d given", len(net.Inputs), inputNames(net), len(operands))
 	}
-	return contract.RunProgram(net, operands, opts.contract())
+	ops := make([]*Tensor[T], len(net.Inputs))
+	copy(ops, operands)
+	return runResolved(net, ops, opts)
+}
+
+// runResolved runs a resolved program with ops[k] bound to input k, filling
+// the nil ones with random values when opts.Random is set.
+func runResolved[T Elem](net *network.Program, ops []*Tensor[T], opts Options) ([]Result[T], error) {
+	var random []*Tensor[float64]
+	for k := range ops {
+		if ops[k] != nil {
+			continue
+		}
+		if !opts.Random {
+			return nil, fmt.Errorf("strand: the program reads %d tensors (%s); no value given for %s",
+				len(net.Inputs), inputNames(net), net.Inputs[k].Name)
+		}
+		if random == nil {
+			var err error
+			if random, err = RandomInputs(net, opts.Seed); err != nil {
+				return nil, err
+			}
+		}
+		ops[k] = tensor.Convert[T](random[k])
+	}
+	return contract.RunProgram(net, ops, opts.contract())
 }
 
 // inputNames lists the tensors a program reads: "A, v, B".

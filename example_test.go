@@ -1,0 +1,68 @@
+package strand_test
+
+import (
+	"fmt"
+
+	"github.com/strand-tn/strand"
+	"github.com/strand-tn/strand/tensor"
+)
+
+func ExampleEinsum() {
+	A := tensor.MustFromSlice([]float64{1, 2, 3, 4}, 2, 2)
+	B := tensor.MustFromSlice([]float64{5, 6, 7, 8}, 2, 2)
+	C, _ := strand.Einsum("i j, j k -> i k", A, B)
+	tr, _ := strand.Einsum("ii", A) // numpy form: the trace
+	fmt.Println(C, tr)
+	// Output: [[19, 22], [43, 50]] 5
+}
+
+func ExampleEinsum_indexNotation() {
+	// The seed's Σ_αβ A_iαβ v_β B_βαj = M_ij, with β on three tensors.
+	A := tensor.Arange[float64](8).MustReshape(1, 2, 4)
+	v := tensor.MustFromSlice([]float64{1, 0, 0, 1}, 4)
+	B := tensor.Zeros[float64](4, 2, 1).Fill(1)
+	M, _ := strand.Einsum("M[i j] = A[i α β] v[β] B[β α j]", A, v, B)
+	fmt.Println(M)
+	// Output: [[14]]
+}
+
+func ExampleRearrange() {
+	T := tensor.Arange[float64](16).MustReshape(2, 2, 2, 2)
+	R, _ := strand.Rearrange(T, "i j k l -> (i l) (k j)")
+	fmt.Println(R.Shape(), R.At(1, 2))
+	// Output: [4 4] 3
+}
+
+func ExampleContract() {
+	a := strand.MustLegs(tensor.MustFromSlice([]float64{1, 2, 3}, 3), "i")
+	b := strand.MustLegs(tensor.MustFromSlice([]float64{4, 5, 6}, 3), "i")
+	dot, _ := strand.Contract(a, b)
+	bj, _ := b.Rename("i", "j")
+	outer, _ := strand.Contract(a, bj)
+	fmt.Println(dot.Data, outer.Legs, outer.Data.Shape())
+	// Output: 32 [i j] [3 3]
+}
+
+func ExampleSVD() {
+	T := strand.MustLegs(tensor.RandNormal[float64](tensor.NewRand(1), 2, 3, 4), "i", "j", "k")
+	s, _ := strand.SVD(T, strand.Left("i", "k"), strand.Truncation{MaxRank: 2})
+	fmt.Println(s.U.Legs, s.S.Legs, s.Vh.Legs, s.Rank, "of", s.FullRank)
+	// Output: [i k a] [a] [a j] 2 of 3
+}
+
+func ExampleCompile() {
+	e, _ := strand.Compile[float64]("ij,jk,kl->il", strand.Options{}, []int{2, 3}, []int{3, 4}, []int{4, 5})
+	x := tensor.Zeros[float64](2, 3).Fill(1)
+	y := tensor.Zeros[float64](3, 4).Fill(1)
+	z := tensor.Zeros[float64](4, 5).Fill(1)
+	out, _ := e.Eval(x, y, z)
+	fmt.Println(out.At(0, 0), len(e.Path()), "steps")
+	// Output: 12 2 steps
+}
+
+func ExampleParse() {
+	p, _ := strand.Parse("dim i=3 j=4\nA[i j] B[j i] == B[j i] A[i j]")
+	results, _ := p.Eval(nil, strand.Options{Random: true, Seed: 1})
+	fmt.Println(results[0].Pass)
+	// Output: true
+}
