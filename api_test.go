@@ -92,7 +92,13 @@ func exported(fset *token.FileSet, d ast.Decl) []string {
 				}
 				params := ""
 				if s.TypeParams != nil {
-					params = "[" + render(s.TypeParams.List[0]) + "]"
+					var ps []string
+					for _, f := range s.TypeParams.List {
+						for _, n := range f.Names {
+							ps = append(ps, n.Name+" "+render(f.Type))
+						}
+					}
+					params = "[" + strings.Join(ps, ", ") + "]"
 				}
 				assign := " "
 				if s.Assign.IsValid() {
