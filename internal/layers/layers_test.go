@@ -34,6 +34,7 @@ var allowed = map[string][]string{
 	"interp/...": {"tensor", "tensorio", "contract", "linalg", "decomp", "grad", "network", "notation", "path",
 		"internal/kernel", "diagram", "diagram/layout", "diagram/svg", "diagram/raster", "interp", "interp/..."},
 	"examples":        {},
+	"examples/go":     {},
 	"studio/...":      {"*library"},
 	"":                {"*library"},
 	"internal/cli":    {"*library", "", "studio", "examples"},

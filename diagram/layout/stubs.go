@@ -1,0 +1,249 @@
+package layout
+
+import (
+	"math"
+	"slices"
+
+	"github.com/strand-tn/strand/diagram"
+)
+
+// obstacles is what a stub or label being placed must keep clear of.
+type obstacles struct {
+	verts  []*vert
+	lines  [][]diagram.Point // wires (flattened) and stubs
+	labels []diagram.Box
+}
+
+func (n *net) obstaclesOf(comp []int) *obstacles {
+	o := &obstacles{}
+	for _, vi := range comp {
+		o.verts = append(o.verts, n.verts[vi])
+	}
+	for _, e := range n.edges {
+		if slices.Contains(comp, e.a) {
+			o.lines = append(o.lines, diagram.Flatten(e.pts, e.curve, 0.5))
+		}
+	}
+	return o
+}
+
+// segConflicts counts what segment ab runs into: shapes other than self
+// (with a margin), lines it crosses or ends too close to.
+func (o *obstacles) segConflicts(a, b diagram.Point, self *vert) int {
+	k := 0
+	for _, v := range o.verts {
+		if v != self && v.hits(a, b, 3) {
+			k++
+		}
+	}
+	for _, l := range o.lines {
+		if diagram.PolylinesCross([]diagram.Point{a, b}, l) > 0 || polyDist(b, l) < 5 {
+			k++
+		}
+	}
+	for _, lb := range o.labels {
+		if diagram.SegmentHitsBox(a, b, lb) {
+			k++
+		}
+	}
+	return k
+}
+
+// boxConflicts counts what a label box overlaps: shapes (a bubble only when
+// the box straddles its contour), lines and other labels.
+func (o *obstacles) boxConflicts(b diagram.Box) int {
+	k := 0
+	for _, v := range o.verts {
+		vb := v.box()
+		if v.shape == diagram.Bare {
+			continue
+		}
+		if v.shape == diagram.Bubble {
+			if vb.Overlaps(b) && !vb.Inflate(-1).Contains(b.Min()) || vb.Overlaps(b) && !vb.Inflate(-1).Contains(b.Max()) {
+				k++
+			}
+			continue
+		}
+		if vb.Inflate(1.5).Overlaps(b) {
+			k++
+		}
+	}
+	for _, l := range o.lines {
+		if diagram.PolylineHitsBox(l, b.Inflate(1)) {
+			k++
+		}
+	}
+	for _, lb := range o.labels {
+		if lb.Inflate(1).Overlaps(b) {
+			k++
+		}
+	}
+	return k
+}
+
+// polyDist is the distance from p to a polyline.
+func polyDist(p diagram.Point, l []diagram.Point) float64 {
+	d := math.Inf(1)
+	for i := 1; i < len(l); i++ {
+		d = math.Min(d, segDist(p, l[i-1], l[i]))
+	}
+	return d
+}
+
+// extent is half the size of box b measured along direction d.
+func extent(b diagram.Box, d diagram.Point) float64 {
+	return math.Abs(d.X)*b.W/2 + math.Abs(d.Y)*b.H/2
+}
+
+// placeStubs gives every free leg of a component a direction, a stub and a
+// label. A side hint is obeyed; a triangle's or bubble's legs leave where
+// the shape says; a bare line continues straight; otherwise each stub takes
+// the direction that keeps it and its label clear of everything, farthest
+// from the other legs, preferring the direction the structure asks for
+// (down in a matrix-product state, outward in a grid) and the output order
+// (first free leg left, last right).
+// It returns the stubs in the order placed and their labels, index for index.
+func (n *net) placeStubs(comp []int, o *obstacles) ([]*stub, []diagram.Label) {
+	var stubs []*stub
+	for _, s := range n.stubs {
+		if slices.Contains(comp, s.v) {
+			stubs = append(stubs, s)
+		}
+	}
+	slices.SortStableFunc(stubs, func(a, b *stub) int { return a.order - b.order })
+	var labels []diagram.Label
+	lone := len(comp) == 1
+	rank := map[int]int{}
+	for _, s := range stubs {
+		v := n.verts[s.v]
+		l := v.legs[s.leg]
+		text := n.legText(s.label, s.dim, true)
+		lab, _ := diagram.PlaceLabel(text, diagram.LegLabel, legFont, diagram.Point{})
+		// try places the stub in direction d, at full length if that is
+		// clear, else shortened.
+		try := func(d diagram.Point) (p0, p1 diagram.Point, lb diagram.Label, conflicts int) {
+			if l.fixed {
+				p0 = l.port
+			} else {
+				p0 = v.shapeNode().Exit(v.pos, d)
+			}
+			for i, length := range []float64{stubLen, 0.65 * stubLen, 0.4 * stubLen} {
+				q1 := p0.Add(d.Scale(length))
+				q := lab.Move(q1.Add(d.Scale(labelGap + extent(lab.Box, d))))
+				// A stub crossing something is worse than its label touching.
+				k := 3*o.segConflicts(p0, q1, v) + o.boxConflicts(q.Box)
+				if i == 0 || k < conflicts {
+					p1, lb, conflicts = q1, q, k
+				}
+				if conflicts == 0 {
+					break
+				}
+			}
+			return p0, p1, lb, conflicts
+		}
+		var dir diagram.Point
+		switch {
+		case l.fixed && v.shape == diagram.Bubble:
+			dir = l.dir
+		case l.fixed:
+			// A triangle: straight out of the tip, or square off the base.
+			dir = l.dir
+		case s.side != Auto:
+			dir = s.side.dir()
+		case v.shape == diagram.Bare && len(n.occupied(s.v)) == 1:
+			dir = n.occupied(s.v)[0].Scale(-1)
+		default:
+			var want diagram.Point
+			if lone {
+				want = n.loneDir(stubs, s, rank[s.v])
+				rank[s.v]++
+			}
+			dir = n.bestStubDir(s, want, try)
+		}
+		p0, p1, lb, _ := try(dir)
+		s.p0, s.p1, s.dir = p0, p1, dir
+		l.port, l.dir = p0, dir
+		labels = append(labels, lb)
+		o.lines = append(o.lines, []diagram.Point{p0, p1})
+		o.labels = append(o.labels, lb.Box)
+	}
+	return stubs, labels
+}
+
+// loneDir is the direction of the rank-th free leg of a tensor standing
+// alone: its first free leg points left and its last right (a vector's one
+// leg left, unless it is the network's last free leg), the others down,
+// up, then diagonally.
+func (n *net) loneDir(stubs []*stub, s *stub, rank int) diagram.Point {
+	k := 0
+	for _, t := range stubs {
+		if t.v == s.v {
+			k++
+		}
+	}
+	var d diagram.Point
+	switch {
+	case k == 1 && s.name == n.lastFree && s.name != n.firstFree:
+		d = diagram.Pt(1, 0)
+	case rank == 0:
+		d = diagram.Pt(-1, 0)
+	case rank == k-1:
+		d = diagram.Pt(1, 0)
+	default:
+		d = []diagram.Point{{Y: 1}, {Y: -1}, diagram.Pt(-1, 1).Unit(), diagram.Pt(1, 1).Unit(),
+			diagram.Pt(-1, -1).Unit(), diagram.Pt(1, -1).Unit()}[(rank-1)%6]
+	}
+	if n.vertical {
+		d = d.CW()
+	}
+	return d
+}
+
+// bestStubDir scores candidate directions for a stub.
+func (n *net) bestStubDir(s *stub, want diagram.Point, try func(diagram.Point) (diagram.Point, diagram.Point, diagram.Label, int)) diagram.Point {
+	v := n.verts[s.v]
+	occ := n.occupied(s.v)
+	wish := n.stubWish(s.v, s)
+	cands := slices.Clone(compass)
+	for k := range 8 {
+		// Between the compass points, for crowded tensors.
+		cands = append(cands, diagram.Dir(22.5+45*float64(k)))
+	}
+	for _, extra := range []diagram.Point{want, v.pref, wish} {
+		if extra != (diagram.Point{}) && !slices.ContainsFunc(cands, func(c diagram.Point) bool { return c.Sub(extra).Len() < 1e-9 }) {
+			cands = append(cands, extra)
+		}
+	}
+	best, bestScore := cands[0], math.Inf(-1)
+	for i, c := range cands {
+		cl := clearance(c, occ)
+		score := math.Min(cl, 90)
+		if cl < 35 {
+			score -= 500
+		}
+		same := func(p diagram.Point) bool { return p != (diagram.Point{}) && c.Sub(p).Len() < 1e-9 }
+		if same(want) {
+			score += 200
+		}
+		if same(v.pref) {
+			score += 100
+		}
+		if same(wish) {
+			score += 30
+		}
+		switch {
+		case c.X == 0 || c.Y == 0:
+			score += 15
+		case i >= len(compass) && i < len(compass)+8:
+			score -= 10 // an odd angle, only when the others are taken
+		}
+		score -= 0.01 * float64(i)
+		if _, _, _, k := try(c); k > 0 {
+			score -= 400 * float64(k)
+		}
+		if score > bestScore {
+			best, bestScore = c, score
+		}
+	}
+	return best
+}
