@@ -48,8 +48,8 @@ func FromEinsum(e *notation.Einsum, shapes [][]int) (*Network, error) {
 // operands that carry data, in order: every operand except eye(n); a
 // transposed operand's shape is that of V, not of V.T.
 func FromCall(c *notation.Call, shapes [][]int) (*Network, error) {
-	if c.Op != notation.OpEinsum {
-		return nil, errorf(c.FuncPos, "%s is not an einsum call: resolve it with PlanCall", c.Func)
+	if c.Op != notation.OpEinsum || c.Einsum == nil || len(c.Operands) != len(c.Einsum.Inputs) {
+		return nil, errorf(c.FuncPos, "%s is not an einsum call with one operand per term: resolve a pattern with PlanCall", c.Func)
 	}
 	return fromEinsum(c.Einsum, c.Operands, shapes)
 }
@@ -180,16 +180,16 @@ func (b *einsumBuilder) legs(k int, t *notation.Term, shape []int, ell, maxEll i
 		node.Legs = append(node.Legs, Leg{Labels: []string{label}, Dims: []int{d}, Pos: pos})
 		axis++
 		if s, ok := own[label]; ok && s != d {
-			return &DimError{Tensor: node.Name, Leg: label, Got: d, Want: s, From: "the same operand", Pos: pos}
+			return &DimError{Tensor: node.Display(), Leg: label, Got: d, Want: s, From: "the same operand", Pos: pos}
 		}
 		own[label] = d
 		s, ok := b.sizes[label]
 		switch {
 		case !ok || (s == 1 && d != 1):
 			b.sizes[label] = d
-			b.from[label] = "tensor " + node.Name
+			b.from[label] = "tensor " + node.Display()
 		case d != s && d != 1:
-			return &DimError{Tensor: node.Name, Leg: label, Got: d, Want: s, From: b.from[label], Pos: pos}
+			return &DimError{Tensor: node.Display(), Leg: label, Got: d, Want: s, From: b.from[label], Pos: pos}
 		}
 		return nil
 	}

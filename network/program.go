@@ -143,8 +143,8 @@ type progBuilder struct {
 	dims      map[string]int
 	dimFrom   map[string]string
 	kinds     map[string]*kindDecl
-	shapes    map[string][]int // data shapes of tensors, bound or inferred
-	shapeFrom map[string]string
+	shapes    map[string][]int  // data shapes of tensors, bound, inferred or defined
+	shapeFrom map[string]string // where a bound shape came from
 	inputs    []Input
 	inputIdx  map[string]int
 	defined   map[string]bool
@@ -422,8 +422,7 @@ func (pb *progBuilder) statement(s notation.Stmt) (*Statement, error) {
 	}
 	sb.finish()
 	if st.Kind == Assign {
-		shape := st.RHS.OutShape()
-		pb.shapes[st.Name], pb.shapeFrom[st.Name] = shape, "its definition"
+		pb.shapes[st.Name] = st.RHS.OutShape()
 	}
 	if err := pb.applyHints(st, s.Info().Hints); err != nil {
 		return nil, err
@@ -874,16 +873,19 @@ func (sb *stmtBuilder) resolve() error {
 			if _, ok := pb.shapes[node.Name]; !ok && node.Kind.HasData() {
 				if shape, ok := sb.dataShape(node); ok {
 					pb.shapes[node.Name] = shape
-					pb.shapeFrom[node.Name] = fmt.Sprintf("the sizes of its legs in the statement at offset %d", node.Pos)
 					changed = true
 				}
 			}
 		}
 	}
-	for _, l := range sortedKeys(sb.first) {
-		if _, ok := sb.sizes[l]; !ok {
-			return errorf(sb.first[l], "the size of leg %s is unknown: declare it (dim %s=…) or bind a tensor that has it", l, l)
+	unknown := ""
+	for l, pos := range sb.first {
+		if _, ok := sb.sizes[l]; !ok && (unknown == "" || pos < sb.first[unknown]) {
+			unknown = l
 		}
+	}
+	if unknown != "" {
+		return errorf(sb.first[unknown], "the size of leg %s is unknown: declare it (dim %s=…) or bind a tensor that has it", unknown, unknown)
 	}
 	for _, node := range sb.nodes {
 		for i := range node.Legs {

@@ -366,6 +366,7 @@ type SumOver struct {
 	X        Expr
 }
 
+// Span implements Node for each expression type.
 func (x *Number) Span() (int, int)   { return x.Pos, x.End }
 func (x *Tensor) Span() (int, int)   { return x.Pos, x.End }
 func (x *FuncCall) Span() (int, int) { return x.Pos, x.End }

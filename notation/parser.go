@@ -133,6 +133,9 @@ func (p *parser) stmt() (s Stmt) {
 	default:
 		s = p.exprStmt()
 		if p.tok.kind == tAt {
+			if _, ok := s.(*KindStmt); ok {
+				p.fail(p.tok.pos, "layout hints follow an expression, not a kind declaration")
+			}
 			s.Info().Hints = p.hints()
 		}
 	}

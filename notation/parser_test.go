@@ -165,6 +165,7 @@ func TestParseProgramErrors(t *testing.T) {
 		{"U: isometry(i -> j -> k)", 19, 1, 20, "a second '->'"},
 		{"U: isometry(i [)", 14, 1, 15, "expected a leg name or '->'"},
 		{"@A(0)", 0, 1, 1, "two numbers"},
+		{"U: unitary @U(0, 1)", 11, 1, 12, "not a kind declaration"},
 		{"@middle(i)", 0, 1, 1, "@left, @right, @top or @bottom"},
 		{"@left(i) x[i]", 9, 1, 10, "unexpected name"},
 		{"A[i]\n  B[i]\n  ^", 14, 3, 3, "'^' must be followed by"},
@@ -252,5 +253,17 @@ func TestParseProgramDepth(t *testing.T) {
 	ok := strings.Repeat("(", maxDepth-1) + "x[i]" + strings.Repeat(")", maxDepth-1)
 	if _, err := ParseProgram(ok); err != nil {
 		t.Errorf("nesting %d deep: %v", maxDepth-1, err)
+	}
+}
+
+func TestParseProgramManyErrors(t *testing.T) {
+	src := "σ" + strings.Repeat("}", 100000)
+	_, err := ParseProgram(src)
+	var list ErrorList
+	if !errors.As(err, &list) || len(list) != maxErrors {
+		t.Fatalf("got %v, want %d errors", err, maxErrors)
+	}
+	if list[0].Pos != len("σ") || list[maxErrors-1].Pos != len("σ")+maxErrors-1 {
+		t.Errorf("errors at %d..%d", list[0].Pos, list[maxErrors-1].Pos)
 	}
 }

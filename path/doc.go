@@ -36,34 +36,61 @@
 // # Optimizers
 //
 // [Greedy] is a faithful port of opt_einsum's greedy (ssa_greedy_optimize): it
-// reproduces opt_einsum's paths. [Optimize] runs a named method from a registry
-// ([Methods]):
+// reproduces opt_einsum's paths exactly (tested on all benchmark networks).
+// [Optimize] runs a named method from a registry ([Methods]); every method starts
+// from Greedy's tree and keeps the best tree found, so no method returns a path
+// costlier than Greedy's under the objective:
 //
-//   - "greedy": [Greedy], followed by the simplification pass below;
-//   - "optimal": exact dynamic programming over all subsets of terms, outer products
-//     included (optimal among all pairwise contraction trees);
-//   - "dp": dynamic programming over connected subsets with an increasing cost cap
-//     (Pfeifer, Haegeman and Verstraete, "Faster identification of optimal
+//   - "greedy": [Greedy], plus the simplification pass below;
+//   - "optimal": dynamic programming over all subsets of terms, outer products
+//     included, with an increasing cost cap: optimal among all pairwise
+//     contraction orders (exponential; practical up to about 16–20 terms);
+//   - "dp": dynamic programming over connected subsets with a cost cap (R. N. C.
+//     Pfeifer, J. Haegeman and F. Verstraete, "Faster identification of optimal
 //     contraction sequences for tensor networks", Phys. Rev. E 90, 033315, 2014);
-//   - "branch": depth-first search ordered by the greedy heuristic with bounded
-//     branching and pruning by the best cost found (opt_einsum's BranchBound);
+//     components are solved apart and combined by outer products; outer products
+//     are searched too up to 8 terms or with Options.Outer;
+//   - "branch": depth-first branch and bound ordered by the greedy heuristic
+//     (opt_einsum's BranchBound);
 //   - "random-greedy": greedy with Boltzmann-sampled choices and randomised
-//     heuristic weights, many trials in parallel, the deterministic greedy among
-//     them (after cotengra's RandomGreedyOptimizer, J. Gray and S. Kourtis,
+//     heuristic weights, trials in parallel (J. Gray and S. Kourtis,
 //     "Hyper-optimized tensor network contraction", Quantum 5, 410, 2021);
-//   - "auto" (fast, chosen by size) and "auto-hq" (random-greedy followed by subtree
-//     reconfiguration, which re-solves subtrees of up to ~10 leaves exactly, as
-//     cotengra's subtree_reconfigure does).
+//   - "auto": fast and deterministic (its limits count work, not time):
+//     "optimal" up to 12 terms, "dp" up to 64 terms when it finishes quickly,
+//     otherwise 32 random-greedy trials and a pass of subtree reconfiguration;
+//   - "auto-hq": thorough, up to 30 s: "optimal" up to 16 terms, "dp" up to 64,
+//     otherwise random-greedy followed by subtree reconfiguration (subtrees of 8
+//     to 12 leaves re-solved exactly, as cotengra's subtree_reconfigure does).
 //
-// Every method's result passes through a simplification pass that folds
-// single-term sums where they save work: before a leaf is first contracted, the
-// labels only it carries are summed on their own when that is cheaper. Exact
-// methods weigh that choice inside their search.
+// The exact methods ("optimal", "dp") minimise the reported cost exactly, so on
+// every expression of opt_einsum's test suite they match or beat the best of
+// opt_einsum's optimal, greedy and dp.
+//
+// # Simplification
+//
+// The pre-pass of opt_einsum and cotengra is folded into the search, so that the
+// final path is still a plain linear path over the original operands:
+//
+//   - a label on every input cannot be summed before the last step: the greedy
+//     methods keep it like an output label, and the dynamic programs ignore it
+//     when deciding which terms are connected;
+//   - single-term sums: before an input first meets another term, the labels only
+//     it carries may be summed on their own (a leading one-position step); every
+//     method makes that choice where it is cheaper, and the exact methods weigh it
+//     inside their search;
+//   - Hadamard pairs (inputs with equal label sets) are merged first by Greedy,
+//     and found by the exact methods on their own;
+//   - scalars and other disconnected parts are combined by outer products, in the
+//     optimal order for up to 12 parts.
 //
 // # Slicing
 //
-// With Options.MemoryLimit, [Optimize] picks labels to slice (fix to each of their
-// values in turn, summing the results) so that every intermediate of the per-slice
-// path fits; [Info] reports the sliced labels, the number of slices and the
-// overhead (total sliced FLOPs over unsliced FLOPs).
+// With Options.MemoryLimit, candidate paths are compared by their cost once
+// sliced: labels outside the output are chosen greedily (least growth of total
+// FLOPs per unit of shrinkage of the oversized intermediates) and fixed to each of
+// their values in turn, so that every intermediate of the per-slice path fits;
+// the slices' results add up to the full result. [Info] reports the sliced labels,
+// the number of slices, the per-slice path and cost and the overhead (total sliced
+// FLOPs over unsliced FLOPs). A limit below the output's size is an error naming
+// the smallest feasible limit.
 package path
