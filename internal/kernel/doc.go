@@ -1,0 +1,69 @@
+// Package kernel holds strand's numeric inner loops: a packed, cache-blocked
+// matrix multiply (GEMM) in Go assembly with a pure-Go fallback, and the
+// strided copy and reduction loops a tensor contraction needs around it.
+// Its API is slice-based (slices, offsets, strides) and it imports nothing
+// of strand's.
+//
+// # GEMM
+//
+// [Gemm], [GemmBatched], [Dgemm] and [Sgemm] compute
+//
+//	C = α·op(A)·op(B) + β·C,   C_ij = α·Σ_p A_ip·B_pj + β·C_ij,
+//
+// in float32 and float64, for operands given as strided views ([Matrix]):
+// row-major or column-major with any leading dimension, transposed, or a
+// permuted tensor view with no unit stride at all, which is packed directly
+// with no transposing copy first. The algorithm is Goto's (K. Goto and
+// R. A. van de Geijn, "Anatomy of high-performance matrix multiplication",
+// ACM TOMS 34(3), 2008) as arranged in BLIS (F. G. Van Zee and R. A. van de
+// Geijn, ACM TOMS 41(3), 2015):
+//
+//	for pc in steps of kc:                         k dimension
+//	  for ic in steps of mc:                       rows (pack A only if no unit stride)
+//	    for jc in steps of nc:                     columns
+//	      pack B[pc:pc+kc, jc:jc+nc] into NR-wide panels   (stays in L2)
+//	      for ir in steps of MR:                   an MR×kc sliver of A (stays in L1)
+//	        for jr in steps of NR:
+//	          micro-kernel: C[ir:ir+MR, jr:jr+NR] += A sliver · B panel
+//
+// The micro-kernel keeps an MR×NR tile of C in vector registers and
+// performs MR·NR fused multiply-adds per step of k, broadcasting one
+// element of A against a row of B. Three kernels exist per element type,
+// chosen at run time with golang.org/x/sys/cpu:
+//
+//	AVX-512F  float64 8×24, float32 8×48  (24 of 32 zmm accumulate; masked edges)
+//	          float64 8×16 and 8×8, float32 8×32 and 8×16 for small products
+//	AVX2+FMA  float64 6×8,  float32 6×16  (12 of 16 ymm accumulate)
+//	pure Go   4×4                          (every other platform, and -tags purego)
+//
+// The block sizes (kc = 256 for float64, 512 for float32; nc = 384) keep an
+// A sliver in a 32–48 KiB L1d and a B block in a 1–2 MiB L2 per core, which
+// fits AMD Zen 4 and Intel Sapphire/Emerald Rapids alike; an A that has to
+// be packed goes in mc = 768-row blocks (1.5 MiB) that sit in L3.
+//
+// Products of m·n·k ≤ 64³ skip packing and goroutines: the micro-kernel
+// reads A with its own strides and B in place when its columns are
+// contiguous, the AVX-512 tile narrows to 16 or 8 float64 columns (32 or
+// 16 float32) when that pads n less, and a call allocates nothing. Larger products are split
+// over up to [Options.Threads] goroutines (default GOMAXPROCS) by rows or by
+// columns, whichever gives the busiest goroutine the least work; batches
+// are split by whole products when there are enough of them. The
+// goroutines come from a pool that lives as long as the program.
+//
+// # Loops
+//
+// [Copy] copies between n-d strided views (a permutation is just strides),
+// in cache tiles when the two sides' fastest axes differ. [HadamardReduce]
+// multiplies two broadcastable views elementwise and sums over the axes
+// where the output's stride is 0: Hadamard products, dot products, row
+// reductions and outer products are all special cases. [SumAxis], [Outer],
+// [Dot] and [Axpy] are its common forms. These loops take float32,
+// float64, complex64 and complex128.
+//
+// # Errors
+//
+// Every function validates its views (dimensions, strides and offsets
+// against the slices' lengths, an output that reaches one element twice, an
+// output that shares memory with an input) and returns an error starting
+// with "kernel: " instead of panicking or writing out of bounds.
+package kernel
