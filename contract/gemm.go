@@ -4,36 +4,95 @@ import (
 	"gonum.org/v1/gonum/blas"
 	"gonum.org/v1/gonum/blas/gonum"
 
+	"github.com/strand-tn/strand/internal/kernel"
 	"github.com/strand-tn/strand/tensor"
 )
 
-// smallGEMM is the m·n·k below which the direct loop beats a BLAS call.
-const smallGEMM = 1 << 15
+// The arithmetic of a pair step: real types go to internal/kernel (packed
+// GEMM straight from strided views, batched, parallel); complex types to
+// gonum's BLAS, which needs one unit stride per matrix.
 
 var impl gonum.Implementation
 
-// batchedGEMM computes C[b] = A[b]·B[b] for every batch index b, with C
-// contiguous (C[b] at offset b·rows·cols). batchShape gives the sizes of the
-// batch labels; A and B carry their strides.
-func batchedGEMM[T tensor.Elem](nb int, batchShape []int, A, B, C matrix[T]) {
+// smallGEMM is the m·n·k below which a complex product uses the direct loop.
+const smallGEMM = 1 << 15
+
+// isFloat reports whether T is a real type, which the kernel multiplies.
+func isFloat[T tensor.Elem]() bool { return isReal[T]() }
+
+// batchedGEMM computes C[b] = A[b]·B[b] for every batch index b (C
+// overwritten, contiguous, C[b] at offset b·rows·cols). batchShape gives the
+// sizes of the batch labels; A and B carry their strides per batch label.
+func batchedGEMM[T tensor.Elem](batchShape []int, A, B, C matrix[T]) {
+	nb := 1
+	for _, d := range batchShape {
+		nb *= d
+	}
+	block := C.rows * C.cols
+	if isFloat[T]() {
+		if sa, ok := mergeBatch(batchShape, A.batchStrides); ok {
+			if sb, ok := mergeBatch(batchShape, B.batchStrides); ok {
+				kernelGEMM(nb, A, sa, B, sb, C, block)
+				return
+			}
+		}
+	}
 	ao := newOdometer(batchShape, A.batchStrides)
 	bo := newOdometer(batchShape, B.batchStrides)
-	block := C.rows * C.cols
 	for i := range nb {
-		a, b := A, B
+		a, b, c := A, B, C
 		a.off += ao.pos
 		b.off += bo.pos
-		c := C
 		c.off = i * block
-		gemm(a, b, c)
+		if isFloat[T]() {
+			kernelGEMM(1, a, 0, b, 0, c, 0)
+		} else {
+			complexGEMM(a, b, c)
+		}
 		ao.next()
 		bo.next()
 	}
 }
 
-// gemm computes the matrix product C = A·B (C overwritten), C row-major with
-// unit column stride: C_ij = Σ_k A_ik B_kj.
-func gemm[T tensor.Elem](A, B, C matrix[T]) {
+// mergeBatch returns the single stride that walks a batch of the given shape
+// in row-major order, if there is one.
+func mergeBatch(shape, strides []int) (int, bool) {
+	inner, next := 0, -1
+	for i := len(shape) - 1; i >= 0; i-- {
+		if shape[i] == 1 {
+			continue
+		}
+		if next < 0 {
+			inner = strides[i]
+		} else if strides[i] != next {
+			return 0, false
+		}
+		next = strides[i] * shape[i]
+	}
+	return inner, true
+}
+
+// kernelGEMM runs C_t = A_t·B_t for t < nb on the kernel, X_t offset by t·sX.
+func kernelGEMM[T tensor.Elem](nb int, A matrix[T], sa int, B matrix[T], sb int, C matrix[T], sc int) {
+	var err error
+	switch a := any(A.data).(type) {
+	case []float64:
+		err = kernel.GemmBatched(nb, 1, kmat(a, A), sa, kmat(any(B.data).([]float64), B), sb, 0, kmat(any(C.data).([]float64), C), sc, kernel.Options{})
+	case []float32:
+		err = kernel.GemmBatched(nb, 1, kmat(a, A), sa, kmat(any(B.data).([]float32), B), sb, 0, kmat(any(C.data).([]float32), C), sc, kernel.Options{})
+	}
+	if err != nil {
+		panic("contract: internal error: " + err.Error())
+	}
+}
+
+func kmat[F kernel.Float, T tensor.Elem](data []F, m matrix[T]) kernel.Matrix[F] {
+	return kernel.Matrix[F]{Data: data, Off: m.off, Rows: m.rows, Cols: m.cols, RowStride: m.rs, ColStride: m.cs}
+}
+
+// complexGEMM computes C = A·B for complex types with gonum's BLAS, or the
+// direct loop for small products, outer products and dot products.
+func complexGEMM[T tensor.Elem](A, B, C matrix[T]) {
 	m, n, k := A.rows, B.cols, A.cols
 	if m*n*k < smallGEMM || k == 1 || (m == 1 && n == 1) {
 		gemmLoop(A, B, C)
@@ -43,10 +102,6 @@ func gemm[T tensor.Elem](A, B, C matrix[T]) {
 	tb, ldb, _ := B.blasLayout()
 	a, b, c := A.data[A.off:], B.data[B.off:], C.data[C.off:]
 	switch a := any(a).(type) {
-	case []float64:
-		impl.Dgemm(trans(ta), trans(tb), m, n, k, 1, a, lda, any(b).([]float64), ldb, 0, any(c).([]float64), C.rs)
-	case []float32:
-		impl.Sgemm(trans(ta), trans(tb), m, n, k, 1, a, lda, any(b).([]float32), ldb, 0, any(c).([]float32), C.rs)
 	case []complex128:
 		impl.Zgemm(trans(ta), trans(tb), m, n, k, 1, a, lda, any(b).([]complex128), ldb, 0, any(c).([]complex128), C.rs)
 	case []complex64:
@@ -61,8 +116,7 @@ func trans(t bool) blas.Transpose {
 	return blas.NoTrans
 }
 
-// gemmLoop is the direct strided loop C_ij = Σ_k A_ik B_kj, used for small
-// products, outer products (k = 1) and dot products (m = n = 1).
+// gemmLoop is the direct strided loop C_ij = Σ_k A_ik B_kj.
 func gemmLoop[T tensor.Elem](A, B, C matrix[T]) {
 	a, b, c := A.data, B.data, C.data
 	for i := range A.rows {
@@ -79,5 +133,14 @@ func gemmLoop[T tensor.Elem](A, B, C matrix[T]) {
 			}
 			c[ci+j] = s
 		}
+	}
+}
+
+// hadamard computes out[batch] = Σ_sum x[batch, sum]·y[batch, sum], the
+// step where neither operand keeps a leg of its own (Hadamard products, dot
+// products, traces of products).
+func hadamard[T tensor.Elem](shape []int, x, y, out kernel.Strided[T]) {
+	if err := kernel.HadamardReduce(shape, 1, x, y, 0, out); err != nil {
+		panic("contract: internal error: " + err.Error())
 	}
 }

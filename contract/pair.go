@@ -3,6 +3,7 @@ package contract
 import (
 	"slices"
 
+	"github.com/strand-tn/strand/internal/kernel"
 	"github.com/strand-tn/strand/tensor"
 )
 
@@ -61,15 +62,23 @@ func contractPair[T tensor.Elem](p *problem, a, b operand[T], keep func(int) boo
 		return contractPair(p, b, a, keep, order)
 	}
 
-	A := asMatrix(p, a, batch, left, sum)
-	B := asMatrix(p, b, batch, sum, right)
 	outLabels := slices.Concat(batch, left, right)
 	out := tensor.Zeros[T](p.shapeOf(outLabels)...)
-	if out.Size() > 0 {
-		nb := int(p.elements(batch))
-		C := matrix[T]{data: out.Backing(), rows: A.rows, cols: B.cols, rs: B.cols, cs: 1}
-		batchedGEMM(nb, p.shapeOf(batch), A, B, C)
+	if out.Size() == 0 {
+		return operand[T]{out, outLabels}
 	}
+	if len(left) == 0 && len(right) == 0 {
+		// out[batch] = Σ_sum a·b: no matrix to form.
+		axes := slices.Concat(batch, sum)
+		outStrides := append(out.Strides(), make([]int, len(sum))...)
+		hadamard(p.shapeOf(axes), stridedOf(a, axes), stridedOf(b, axes),
+			kernel.Strided[T]{Data: out.Backing(), Strides: outStrides})
+		return operand[T]{out, outLabels}
+	}
+	A := asMatrix(p, a, batch, left, sum)
+	B := asMatrix(p, b, batch, sum, right)
+	C := matrix[T]{data: out.Backing(), rows: A.rows, cols: B.cols, rs: B.cols, cs: 1}
+	batchedGEMM(p.shapeOf(batch), A, B, C)
 	return operand[T]{out, outLabels}
 }
 
@@ -112,7 +121,21 @@ func asMatrix[T tensor.Elem](p *problem, op operand[T], batch, rows, cols []int)
 	return m
 }
 
-// viewMatrix tries to express op as a strided batch of matrices without copying.
+// stridedOf views op's data along the given labels (stride 0 where op lacks one).
+func stridedOf[T tensor.Elem](op operand[T], labels []int) kernel.Strided[T] {
+	strides := op.t.Strides()
+	s := make([]int, len(labels))
+	for i, l := range labels {
+		if a := slices.Index(op.labels, l); a >= 0 {
+			s[i] = strides[a]
+		}
+	}
+	return kernel.Strided[T]{Data: op.t.Backing(), Off: op.t.Offset(), Strides: s}
+}
+
+// viewMatrix tries to express op as a strided batch of matrices without
+// copying: each label group must flatten to one stride, and complex types
+// (multiplied by BLAS) also need one unit stride per matrix.
 func viewMatrix[T tensor.Elem](p *problem, op operand[T], batch, rows, cols []int) (matrix[T], bool) {
 	strides := op.t.Strides()
 	stride := func(l int) int { return strides[slices.Index(op.labels, l)] }
@@ -127,6 +150,9 @@ func viewMatrix[T tensor.Elem](p *problem, op operand[T], batch, rows, cols []in
 	}
 	if !ok1 || !ok2 {
 		return m, false
+	}
+	if isFloat[T]() {
+		return m, true
 	}
 	// A stride along an axis of length ≤ 1 is never used: pick the value
 	// that gives BLAS a valid layout.

@@ -203,9 +203,13 @@ func (t *Dense[T]) Clone() *Dense[T] {
 	return out
 }
 
-// CopyFrom copies src's elements into t; the shapes must be equal.
+// CopyFrom copies src's elements into t; the shapes must be equal. src may
+// be a view of the same data as t.
 func (t *Dense[T]) CopyFrom(src *Dense[T]) {
 	mustSameShape("CopyFrom", t, src)
+	if len(t.data) > 0 && len(src.data) > 0 && &t.data[0] == &src.data[0] {
+		src = src.Clone()
+	}
 	if t.IsContiguous() {
 		CopyStrided(t.data[t.offset:t.offset+t.Size()], src.data, src.shape, src.strides, src.offset)
 		return

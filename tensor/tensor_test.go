@@ -291,3 +291,12 @@ func BenchmarkCopyStridedTranspose(b *testing.B) {
 		CopyStrided(dst, x.Backing(), x.Shape(), x.Strides(), x.Offset())
 	}
 }
+
+func TestCopyFromOverlappingView(t *testing.T) {
+	x := Arange[float64](9).MustReshape(3, 3)
+	want := x.T().Clone()
+	x.CopyFrom(x.T())
+	if !AllClose(x, want, 0, 0) {
+		t.Fatalf("in-place transpose %v, want %v", x, want)
+	}
+}
