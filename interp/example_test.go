@@ -59,7 +59,7 @@ func ExampleRun() {
 	if err != nil {
 		panic(err)
 	}
-	fmt.Println("patched logits equal the clean ones:", tensor.MaxAbsDiff(patched.Logits, clean.Logits) == 0)
+	fmt.Println("patched logits equal the clean ones:", tensor.MaxAbsDiff(patched.Logits, clean.Logits) < 1e-12)
 	// Output:
 	// blocks.1.hook_resid_pre [3 8]
 	// patched logits equal the clean ones: true

@@ -56,11 +56,13 @@
 //     heuristic weights, trials in parallel (J. Gray and S. Kourtis,
 //     "Hyper-optimized tensor network contraction", Quantum 5, 410, 2021);
 //   - "auto": fast and deterministic (its limits count work, not time):
-//     "optimal" up to 12 terms, "dp" up to 64 terms when it finishes quickly,
-//     otherwise 32 random-greedy trials and a pass of subtree reconfiguration;
-//   - "auto-hq": thorough, up to 30 s: "optimal" up to 16 terms, "dp" up to 64,
-//     otherwise random-greedy followed by subtree reconfiguration (subtrees of 8
-//     to 12 leaves re-solved exactly, as cotengra's subtree_reconfigure does).
+//     "optimal" up to 12 terms; otherwise 32 random-greedy trials and a pass of
+//     subtree reconfiguration, then "dp" capped by that cost if it finishes
+//     within a fixed amount of work;
+//   - "auto-hq": thorough, up to 30 s: "optimal" up to 16 terms; otherwise the
+//     same start with a larger dp budget and, when dp does not finish, more
+//     random-greedy trials and subtree reconfiguration (subtrees of 8 to 12
+//     leaves re-solved exactly, as cotengra's subtree_reconfigure does).
 //
 // The exact methods ("optimal", "dp") minimise the reported cost exactly, so on
 // every expression of opt_einsum's test suite they match or beat the best of
