@@ -19,6 +19,9 @@
 //	identity  nothing: its two legs form one bare line
 //	function  a bubble (rounded contour) around the sub-network it is applied to
 //	hole      dashed empty circle (the place of a removed tensor in a derivative)
+//	join      nothing: the point where legs merge into a grouped leg (i l)
+//	add       small blue circle with "+": a sum on a residual stream
+//	copy      small pink dot: a tensor copied off a residual stream
 //
 // Joined legs are wires whose thickness grows with log(dimension); free legs
 // are short labelled stubs. A sum of networks is a row of terms separated by

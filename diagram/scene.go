@@ -17,6 +17,15 @@ const (
 	Identity Kind = "identity" // δ_ij: a bare line, no shape
 	Function Kind = "function" // a nonlinear function applied to the network inside its bubble
 	Hole     Kind = "hole"     // a removed tensor (derivative): dashed empty circle
+	// Join is where legs meet to form one grouped leg (i l), or where a
+	// grouped leg splits into its parts: a point, no shape.
+	Join Kind = "join"
+	// Add is the elementwise sum of its incoming legs' tensors on a residual
+	// stream: a small blue circle with "+".
+	Add Kind = "add"
+	// Copy hands a tensor on a residual stream to the blocks that read it
+	// (a copy of the whole tensor, not a copy tensor δ): a small pink dot.
+	Copy Kind = "copy"
 )
 
 // Shape is the outline a node is drawn with.

@@ -12,11 +12,11 @@ import (
 )
 
 const (
-	networksDir = "../../shared/bench/networks"
-	pathCosts   = "../../shared/conformance/path_costs.json"
+	networksDir = "../testdata/networks"
+	pathCosts   = "../testdata/conformance/path_costs.json"
 )
 
-// network is one file of ../../shared/bench/networks.
+// network is one file of ../testdata/networks (a copy of shared/bench/networks).
 type network struct {
 	Name      string          `json:"name"`
 	Inputs    [][]string      `json:"inputs"`
@@ -67,12 +67,12 @@ func (n *network) refPath(key string) Path {
 	return p
 }
 
-// loadNetworks reads every network file, skipping the test when the folder is absent.
+// loadNetworks reads every network file.
 func loadNetworks(t testing.TB) []*network {
 	t.Helper()
 	files, _ := filepath.Glob(filepath.Join(networksDir, "*.json"))
 	if len(files) == 0 {
-		t.Skipf("no network files in %s", networksDir)
+		t.Fatalf("no network files in %s", networksDir)
 	}
 	sort.Strings(files)
 	var out []*network
@@ -118,12 +118,12 @@ func findNetwork(t testing.TB, name string) *network {
 	t.Helper()
 	file := filepath.Join(networksDir, name+".json")
 	if _, err := os.Stat(file); err != nil {
-		t.Skipf("%s absent", file)
+		t.Fatalf("%s absent", file)
 	}
 	return loadNetwork(t, file)
 }
 
-// costCase is one expression of ../../shared/conformance/path_costs.json.
+// costCase is one expression of ../testdata/conformance/path_costs.json.
 type costCase struct {
 	ID          string  `json:"id"`
 	Expr        string  `json:"expr"`
@@ -153,7 +153,7 @@ func loadCostCases(t testing.TB) []*costCase {
 	t.Helper()
 	data, err := os.ReadFile(pathCosts)
 	if err != nil {
-		t.Skipf("%s absent", pathCosts)
+		t.Fatalf("%s absent", pathCosts)
 	}
 	var f struct {
 		Cases []*costCase `json:"cases"`

@@ -129,7 +129,7 @@ func (n *net) componentPiece(comp []int) *piece {
 	n.route(comp)
 	o := n.obstaclesOf(comp)
 	stubs, stubLabels := n.placeStubs(comp, o)
-	labels := n.wireLabels(comp, o)
+	labels := append(n.shiftLabels(comp, o), n.wireLabels(comp, o)...)
 
 	p := &piece{}
 	for _, vi := range comp {
@@ -182,9 +182,11 @@ func (n *net) componentPiece(comp []int) *piece {
 			Node: n.verts[s.v].id, Leg: s.name, Points: []diagram.Point{s.p0, s.p1},
 			Width: width(s.dim), Dim: s.dim, Title: title,
 		})
-		lb := stubLabels[i]
-		lb.Stub, lb.At = base+i+1, s.p1
-		p.labels = append(p.labels, lb)
+		if !s.unnamed {
+			lb := stubLabels[i]
+			lb.Stub, lb.At = base+i+1, s.p1
+			p.labels = append(p.labels, lb)
+		}
 	}
 	for _, lb := range labels {
 		if lb.Wire > 0 {
@@ -289,6 +291,8 @@ func (n *net) setBubble(i int, nd *Node, path string, hints map[string]Side) err
 	if err != nil {
 		return err
 	}
+	// The inside's free legs reach the contour, unnamed: a bubble's leg is
+	// named outside, and a leg the function consumes by its subscript.
 	free := map[string]bool{}
 	for _, f := range nd.Inner.Free {
 		free[f.Name] = true

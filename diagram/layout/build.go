@@ -46,6 +46,8 @@ type vleg struct {
 	dim         int
 	tip         bool
 	side        Side
+	shift       int  // a shifted copy-tensor leg: drawn "+1" at its port
+	unnamed     bool // drawn without its name
 	edge        *edge
 	stub        *stub
 	// port is where the leg leaves the outline and the direction it leaves in.
@@ -68,6 +70,7 @@ type stub struct {
 	name, label string
 	dim         int
 	side        Side
+	unnamed     bool
 	order       int // index in Graph.Free
 	p0, p1      diagram.Point
 	dir         diagram.Point
@@ -149,14 +152,18 @@ func build(g *Graph, opt Options, path string, hints map[string]Side) (*net, err
 		}
 		first := n.verts[es[0].v].legs[es[0].l]
 		label := first.label
+		unnamed := false
+		for _, e := range es {
+			unnamed = unnamed || n.verts[e.v].legs[e.l].unnamed
+		}
 		switch {
 		case len(es) == 2 && !free:
-			n.addEdge(es[0].v, es[0].l, es[1].v, es[1].l, name, label, dim)
+			n.addEdge(es[0].v, es[0].l, es[1].v, es[1].l, name, label, dim).unlabelled = unnamed
 		case len(es) == 1 && free:
 			if first.side != Auto && side == Auto {
 				side = first.side
 			}
-			n.addStub(es[0].v, es[0].l, name, label, dim, side, fi)
+			n.addStub(es[0].v, es[0].l, name, label, dim, side, fi).unnamed = unnamed
 		default:
 			// A hyperedge, or a leg summed on its own: a copy dot joined to
 			// every end (δ with one leg is the all-ones vector).
@@ -200,10 +207,11 @@ func (n *net) addEdge(a, la, b, lb int, name, label string, dim int) *edge {
 	return e
 }
 
-func (n *net) addStub(v, l int, name, label string, dim int, side Side, order int) {
+func (n *net) addStub(v, l int, name, label string, dim int, side Side, order int) *stub {
 	s := &stub{v: v, leg: l, name: name, label: label, dim: dim, side: side, order: order}
 	n.stubs = append(n.stubs, s)
 	n.verts[v].legs[l].stub = s
+	return s
 }
 
 // newVert sizes a tensor's shape from its kind and label.
@@ -225,7 +233,7 @@ func newVert(nd *Node, opt Options, path string) (*vert, error) {
 		if lab == "" {
 			lab = nameMarkup(l.Name)
 		}
-		v.legs = append(v.legs, &vleg{name: l.Name, label: lab, dim: l.Dim, tip: l.Tip, side: l.Side})
+		v.legs = append(v.legs, &vleg{name: l.Name, label: lab, dim: l.Dim, tip: l.Tip, side: l.Side, shift: l.Shift, unnamed: l.Unnamed})
 	}
 	tw := textWidth(label, nodeFont)
 	switch kind {
@@ -258,9 +266,23 @@ func newVert(nd *Node, opt Options, path string) (*vert, error) {
 		v.shape = diagram.Dot
 		v.w, v.h = dotSize, dotSize
 		v.label = ""
-	case diagram.Identity:
+	case diagram.Identity, diagram.Join:
 		v.shape = diagram.Bare
 		v.label = ""
+	case diagram.Add:
+		v.shape = diagram.Circle
+		v.w, v.h = addSize, addSize
+		v.label = "+"
+		if v.color == "" {
+			v.color = "blue"
+		}
+	case diagram.Copy:
+		v.shape = diagram.Circle
+		v.w, v.h = copySize, copySize
+		v.label = ""
+		if v.color == "" {
+			v.color = "pink"
+		}
 	case diagram.Function:
 		inner := nd.Inner
 		v.shape = diagram.Bubble

@@ -65,8 +65,10 @@ type Node struct {
 	// Color is a fill from diagram.Palette; "" is white.
 	Color string
 	// Inner is the network a Function node is applied to; it is drawn inside
-	// the bubble, and its free legs are the bubble's legs (Legs must then be
-	// empty or name exactly Inner.Free, in order).
+	// the bubble, and its free legs are the bubble's legs. Legs is then
+	// empty (every free leg of Inner leaves the bubble) or names some of
+	// Inner.Free, in order: the others end at the contour (a leg the
+	// function consumes, as sum_k does k).
 	Inner *Graph
 }
 
@@ -83,6 +85,12 @@ type Leg struct {
 	Tip bool
 	// Side asks for the leg's free stub to point that way.
 	Side Side
+	// Shift is the offset of a shifted copy-tensor leg: δ[k q+1] has Shift
+	// 1 on its leg q, drawn as "+1" beside the dot where the leg leaves.
+	Shift int
+	// Unnamed draws the leg's wire or stub without a name (the wire between
+	// a diagonal matrix's vector and its dot, a residual stream's segments).
+	Unnamed bool
 }
 
 // Pin is a position in grid cells.
@@ -125,11 +133,14 @@ type Options struct {
 const (
 	nodeFont  = 14.0 // tensor names
 	legFont   = 11.0 // leg names
+	shiftFont = 9.0  // the offset of a shifted leg
 	funcFont  = 13.0 // function names on bubbles
 	opFont    = 20.0 // + − = between terms and sides
 	coefFont  = 16.0 // coefficients
 	nodeSize  = 28.0 // diameter of a tensor's circle
 	dotSize   = 7.0  // diameter of a copy dot
+	addSize   = 18.0 // diameter of a residual stream's "+"
+	copySize  = 10.0 // diameter of a residual stream's copy point
 	stubLen   = 20.0 // length of a free leg's stub
 	defWire   = 36.0
 	labelGap  = 2.5 // between a label and the line it names
@@ -189,7 +200,8 @@ func (g *Graph) validate(path string, ids map[string]bool, opt Options) error {
 		}
 		ids[n.ID] = true
 		switch n.Kind {
-		case "", diagram.General, diagram.Isometry, diagram.Unitary, diagram.Delta, diagram.Identity, diagram.Hole:
+		case "", diagram.General, diagram.Isometry, diagram.Unitary, diagram.Delta, diagram.Identity, diagram.Hole,
+			diagram.Join, diagram.Add, diagram.Copy:
 			if n.Inner != nil {
 				return errorf(np, "only a function node has an inner network")
 			}
@@ -200,21 +212,24 @@ func (g *Graph) validate(path string, ids map[string]bool, opt Options) error {
 			if err := n.Inner.validate(join(np, "inner"), ids, opt); err != nil {
 				return err
 			}
-			if len(n.Legs) > 0 {
-				if len(n.Legs) != len(n.Inner.Free) {
-					return errorf(np, "%d legs but the inner network has %d free legs", len(n.Legs), len(n.Inner.Free))
+			next := 0 // the legs name inner free legs in order
+			for k, l := range n.Legs {
+				for next < len(n.Inner.Free) && n.Inner.Free[next].Name != l.Name {
+					next++
 				}
-				for k, l := range n.Legs {
-					if l.Name != n.Inner.Free[k].Name {
-						return errorf(np, "leg %d is %q but inner free leg %d is %q", k, l.Name, k, n.Inner.Free[k].Name)
-					}
+				if next == len(n.Inner.Free) {
+					return errorf(np, "leg %d %q is not one of the inner network's free legs after leg %d", k, l.Name, k-1)
 				}
+				next++
 			}
 		default:
 			return errorf(np, "unknown kind %q", n.Kind)
 		}
 		if n.Kind == diagram.Identity && len(n.Legs) != 2 {
 			return errorf(np, "an identity has 2 legs, not %d", len(n.Legs))
+		}
+		if n.Kind == diagram.Join && len(n.Legs) < 2 {
+			return errorf(np, "a join has at least 2 legs, not %d", len(n.Legs))
 		}
 		if _, err := diagram.ColorHex(n.Color); err != nil {
 			return errorf(np, "%v", err)
@@ -241,7 +256,7 @@ func (g *Graph) validate(path string, ids map[string]bool, opt Options) error {
 			}
 			legNames[l.Name] = true
 		}
-		if n.Kind == diagram.Function {
+		if n.Kind == diagram.Function && len(n.Legs) == 0 {
 			for _, f := range n.Inner.Free {
 				legNames[f.Name] = true
 			}

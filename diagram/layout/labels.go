@@ -1,8 +1,10 @@
 package layout
 
 import (
+	"fmt"
 	"math"
 	"slices"
+	"strings"
 
 	"github.com/strand-tn/strand/diagram"
 )
@@ -127,6 +129,44 @@ func (n *net) wireLabels(comp []int, o *obstacles) []diagram.Label {
 		best.Wire = ei + 1 // an edge index; renumbered when the piece is assembled
 		out = append(out, best)
 		o.labels = append(o.labels, best.Box)
+	}
+	return out
+}
+
+// shiftLabels writes the offset of each shifted leg ("+1" for δ[k q+1])
+// beside the leg where it leaves its dot, on the first clear side.
+func (n *net) shiftLabels(comp []int, o *obstacles) []diagram.Label {
+	var out []diagram.Label
+	for _, vi := range comp {
+		v := n.verts[vi]
+		for _, l := range v.legs {
+			if l.shift == 0 {
+				continue
+			}
+			text := strings.Replace(fmt.Sprintf("%+d", l.shift), "-", "−", 1)
+			lab, _ := diagram.PlaceLabel(text, diagram.LegLabel, shiftFont, diagram.Point{})
+			d := l.dir
+			if d == (diagram.Point{}) {
+				d = diagram.Pt(1, 0)
+			}
+			var best diagram.Label
+			bestK := math.MaxInt
+			for _, along := range []float64{5, 12, 2} {
+				for _, side := range []diagram.Point{d.CW(), d.CW().Scale(-1)} {
+					c := l.port.Add(d.Scale(along)).Add(side.Scale(labelGap + extent(lab.Box, side)))
+					lb := lab.Move(c)
+					lb.Owner, lb.At = v.id, l.port
+					if k := o.boxConflicts(lb.Box); k < bestK {
+						best, bestK = lb, k
+					}
+				}
+				if bestK == 0 {
+					break
+				}
+			}
+			out = append(out, best)
+			o.labels = append(o.labels, best.Box)
+		}
 	}
 	return out
 }

@@ -131,7 +131,10 @@ func (n *net) placeStubs(comp []int, o *obstacles) ([]*stub, []diagram.Label) {
 				q1 := p0.Add(d.Scale(length))
 				q := lab.Move(q1.Add(d.Scale(labelGap + extent(lab.Box, d))))
 				// A stub crossing something is worse than its label touching.
-				k := 3*o.segConflicts(p0, q1, v) + o.boxConflicts(q.Box)
+				k := 3 * o.segConflicts(p0, q1, v)
+				if !s.unnamed {
+					k += o.boxConflicts(q.Box)
+				}
 				if i == 0 || k < conflicts {
 					p1, lb, conflicts = q1, q, k
 				}
@@ -150,6 +153,8 @@ func (n *net) placeStubs(comp []int, o *obstacles) ([]*stub, []diagram.Label) {
 			dir = l.dir
 		case s.side != Auto:
 			dir = s.side.dir()
+		case v.kind == diagram.Join:
+			dir = n.fanDir(stubs, s)
 		case v.shape == diagram.Bare && len(n.occupied(s.v)) == 1:
 			dir = n.occupied(s.v)[0].Scale(-1)
 		default:
@@ -165,7 +170,9 @@ func (n *net) placeStubs(comp []int, o *obstacles) ([]*stub, []diagram.Label) {
 		l.port, l.dir = p0, dir
 		labels = append(labels, lb)
 		o.lines = append(o.lines, []diagram.Point{p0, p1})
-		o.labels = append(o.labels, lb.Box)
+		if !s.unnamed {
+			o.labels = append(o.labels, lb.Box)
+		}
 	}
 	return stubs, labels
 }
@@ -246,4 +253,37 @@ func (n *net) bestStubDir(s *stub, want diagram.Point, try func(diagram.Point) (
 		}
 	}
 	return best
+}
+
+// fanDir is the direction of a free leg of a join: the join's free legs
+// fan out, 35° apart, opposite its wires, the first (in output order) on
+// top or on the left.
+func (n *net) fanDir(stubs []*stub, s *stub) diagram.Point {
+	var base diagram.Point
+	for _, l := range n.verts[s.v].legs {
+		if l.edge != nil {
+			base = base.Sub(l.dir)
+		}
+	}
+	if base.Len() < 1e-9 {
+		base = n.stubWish(s.v, s)
+		if base == (diagram.Point{}) {
+			base = diagram.Pt(1, 0)
+		}
+	}
+	base = base.Unit()
+	k, rank := 0, 0
+	for _, t := range stubs {
+		if t.v == s.v {
+			if t.order < s.order {
+				rank++
+			}
+			k++
+		}
+	}
+	off := (float64(rank) - float64(k-1)/2) * 35
+	if base.X < -1e-9 || math.Abs(base.X) <= 1e-9 && base.Y > 0 {
+		off = -off
+	}
+	return diagram.Dir(base.Angle() + off)
 }
