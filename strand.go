@@ -7,6 +7,7 @@ import (
 	"github.com/strand-tn/strand/contract"
 	"github.com/strand-tn/strand/network"
 	"github.com/strand-tn/strand/notation"
+	"github.com/strand-tn/strand/path"
 	"github.com/strand-tn/strand/tensor"
 )
 
@@ -22,6 +23,11 @@ type Options struct {
 	// Path is an explicit contraction order in numpy/opt_einsum's linear
 	// format; nil plans one.
 	Path [][]int
+	// Optimize names the path optimizer (see path.Methods): "greedy",
+	// "optimal", "dp", "branch", "random-greedy", "auto", "auto-hq"; ""
+	// keeps the greedy path for cheap contractions and searches ("auto")
+	// for costly ones.
+	Optimize string
 	// MemoryLimit bounds the bytes of any one intermediate or result
 	// (0: contract.DefaultMemoryLimit; negative: no limit).
 	MemoryLimit int64
@@ -38,7 +44,7 @@ type Options struct {
 }
 
 func (o Options) contract() contract.Options {
-	return contract.Options{Path: o.Path, MemoryLimit: o.MemoryLimit}
+	return contract.Options{Path: o.Path, MemoryLimit: o.MemoryLimit, Plan: path.Options{Method: o.Optimize}}
 }
 
 // Einsum evaluates a contraction written in any of strand's notations on the

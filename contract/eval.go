@@ -6,6 +6,7 @@ import (
 	"strings"
 	"unsafe"
 
+	"github.com/strand-tn/strand/path"
 	"github.com/strand-tn/strand/tensor"
 )
 
@@ -18,8 +19,10 @@ const DefaultMemoryLimit = 4 << 30
 type Options struct {
 	// Path is an explicit contraction path in opt_einsum's linear format:
 	// each step lists positions in the current list of terms, which are
-	// removed; their contraction is appended. Nil plans one.
+	// removed; their contraction is appended. Nil plans one with Plan.
 	Path [][]int
+	// Plan chooses the optimizer that plans the path (zero value: "auto").
+	Plan path.Options
 	// MemoryLimit bounds the bytes of any single intermediate or result;
 	// 0 means DefaultMemoryLimit and a negative value means no limit.
 	MemoryLimit int64
@@ -89,7 +92,9 @@ func Compile[T tensor.Elem](s Spec, opts Options, shapes ...[]int) (*Expr[T], er
 	}
 	steps := opts.Path
 	if steps == nil {
-		steps = plan(p)
+		if steps, err = plan(p, opts.Plan); err != nil {
+			return nil, err
+		}
 	}
 	if err := checkPath(steps, len(shapes)); err != nil {
 		return nil, err

@@ -18,12 +18,13 @@ import (
 func init() {
 	register(&Command{
 		Name:    "eval",
-		Usage:   "EXPR FILE.npy... [-o OUT.npy] [--bench N] [--path JSON] [--memory-limit SIZE]",
+		Usage:   "EXPR FILE.npy... [-o OUT.npy] [--bench N] [--optimize NAME | --path JSON] [--memory-limit SIZE]",
 		Summary: "evaluate a contraction (einsum, einops, a pasted call or index notation) on .npy files",
 		Flags: func(fs *flag.FlagSet) func(*Env, []string) error {
 			out := fs.String("o", "", "write the result to this .npy file (float64); without it the result is printed")
 			bench := fs.Int("bench", 0, "also time `N` evaluations in-process and print {\"median_s\": ...}")
 			pathJSON := fs.String("path", "", "contraction order in numpy's linear format, e.g. [[0,1],[0,1]]")
+			optimize := fs.String("optimize", "", "path optimizer: greedy, optimal, dp, branch, random-greedy, auto, auto-hq (default: greedy, or auto for costly contractions)")
 			limit := bytesFlag(contract.DefaultMemoryLimit)
 			fs.Var(&limit, "memory-limit", "refuse inputs, intermediates or results larger than `SIZE`")
 			axes := axesFlag{}
@@ -34,7 +35,7 @@ func init() {
 				if len(args) == 0 {
 					return usagef("eval needs an expression")
 				}
-				opts := strand.Options{MemoryLimit: int64(limit), Axes: axes, Random: *random, Seed: *seed}
+				opts := strand.Options{MemoryLimit: int64(limit), Axes: axes, Random: *random, Seed: *seed, Optimize: *optimize}
 				if *pathJSON != "" {
 					if err := json.Unmarshal([]byte(*pathJSON), &opts.Path); err != nil {
 						return fmt.Errorf("--path: %v (want e.g. [[0,1],[0,1]])", err)
