@@ -66,14 +66,14 @@ var (
 				xs[i] = x - l
 			}
 		},
-		// layernorm_k x = (x − mean) / sqrt(var + 1e-5), GPT-2's epsilon.
+		// layernorm_k x = (x − mean) / sqrt(var + LayerNormEpsilon).
 		"layernorm": func(xs []float64) {
 			m := sumFloats(xs) / float64(len(xs))
 			v := 0.0
 			for _, x := range xs {
 				v += (x - m) * (x - m)
 			}
-			s := math.Sqrt(v/float64(len(xs)) + 1e-5)
+			s := math.Sqrt(v/float64(len(xs)) + LayerNormEpsilon)
 			for i, x := range xs {
 				xs[i] = (x - m) / s
 			}

@@ -57,7 +57,7 @@ func EvalNetwork[T tensor.Elem](n *network.Network, b Bindings[T], opts Options)
 		case op.Kind == network.Function:
 			data[k], err = evalBubble(n.Nodes[op.Node], b, opts)
 		case op.Kind.HasData():
-			data[k], err = operandData(op, b)
+			data[k], err = OperandData(op, b)
 		}
 		if err != nil {
 			return nil, err
@@ -66,9 +66,10 @@ func EvalNetwork[T tensor.Elem](n *network.Network, b Bindings[T], opts Options)
 	return evalLowered(low, data, opts)
 }
 
-// operandData fetches the tensor an operand reads, with conjugation and
-// inversion applied.
-func operandData[T tensor.Elem](op network.Operand, b Bindings[T]) (*tensor.Dense[T], error) {
+// OperandData fetches the tensor a data operand of a lowered network reads
+// (input Input, or the tensor its name binds), conjugated and inverted as the
+// network says.
+func OperandData[T tensor.Elem](op network.Operand, b Bindings[T]) (*tensor.Dense[T], error) {
 	var t *tensor.Dense[T]
 	switch {
 	case op.Input >= 0 && op.Input < len(b.Inputs):

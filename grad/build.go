@@ -154,38 +154,7 @@ func (c *ctx) net(nodes []*network.Node, groups [][]string) *network.Network {
 			carried[l] = true
 		}
 	}
-	n := &network.Network{Nodes: nodes, Output: output, OutputGroups: cloneGroups(groups), Sizes: map[string]int{}}
-	isOut := map[string]bool{}
-	for _, l := range output {
-		isOut[l] = true
-	}
-	index := map[string]*network.Edge{}
-	for ni, node := range nodes {
-		for li, leg := range node.Legs {
-			for p, l := range leg.Labels {
-				e := index[l]
-				if e == nil {
-					e = &network.Edge{Label: l, Size: leg.Dims[p]}
-					index[l] = e
-					n.Edges = append(n.Edges, e)
-				}
-				e.Ends = append(e.Ends, network.End{Node: ni, Leg: li, Part: p})
-			}
-		}
-	}
-	for _, e := range n.Edges {
-		n.Sizes[e.Label] = e.Size
-		switch k := len(e.Ends); {
-		case k >= 3 || (k == 2 && isOut[e.Label]):
-			e.Kind = network.Hyper
-		case k == 2:
-			e.Kind = network.Bond
-		case isOut[e.Label]:
-			e.Kind = network.Free
-		default:
-			e.Kind = network.Summed
-		}
-	}
+	n := network.New(nodes, groups)
 	return n
 }
 

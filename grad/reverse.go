@@ -2,10 +2,7 @@ package grad
 
 import (
 	"fmt"
-	"math/cmplx"
 	"slices"
-
-	"gonum.org/v1/gonum/mat"
 
 	"github.com/strand-tn/strand/contract"
 	"github.com/strand-tn/strand/network"
@@ -145,7 +142,7 @@ func (e *exprPlan[T]) forward(b contract.Bindings[T]) (*tensor.Dense[T], []*netS
 			case lf.bubble != nil:
 				data[i], bubbles[i], err = lf.bubble.forward(b)
 			case lf.delta == nil:
-				data[i], err = fetch(lf.op, b)
+				data[i], err = contract.OperandData(lf.op, b)
 			}
 			if err != nil {
 				return nil, nil, err
@@ -225,66 +222,6 @@ func (bp *bubblePlan[T]) backward(s *bubbleState[T], env *tensor.Dense[T], sink 
 		return err
 	}
 	return bp.arg.backward(s.terms, xbar, sink)
-}
-
-// fetch returns the tensor an operand reads (input Input, or the tensor its
-// name binds), conjugated or inverted as the network says.
-func fetch[T tensor.Elem](op network.Operand, b contract.Bindings[T]) (*tensor.Dense[T], error) {
-	var t *tensor.Dense[T]
-	switch {
-	case op.Input >= 0 && op.Input < len(b.Inputs):
-		t = b.Inputs[op.Input]
-	case op.Input >= 0:
-		return nil, fmt.Errorf("grad: tensor %s is input %d, but only %d inputs are bound", op.Name, op.Input, len(b.Inputs))
-	default:
-		t = b.Named[op.Name]
-	}
-	if t == nil {
-		return nil, fmt.Errorf("grad: no value bound for tensor %s", op.Name)
-	}
-	if op.Conj && isComplex[T]() {
-		t = t.Map(conj[T])
-	}
-	if op.Inverse {
-		return inverse(op.Name, t)
-	}
-	return t, nil
-}
-
-// conj returns the complex conjugate (the identity on reals).
-func conj[T tensor.Elem](v T) T {
-	switch x := any(v).(type) {
-	case complex128:
-		return any(cmplx.Conj(x)).(T)
-	case complex64:
-		return any(complex64(cmplx.Conj(complex128(x)))).(T)
-	}
-	return v
-}
-
-func isComplex[T tensor.Elem]() bool {
-	var z T
-	switch any(z).(type) {
-	case complex64, complex128:
-		return true
-	}
-	return false
-}
-
-// inverse returns the inverse of a real square matrix.
-func inverse[T tensor.Elem](name string, t *tensor.Dense[T]) (*tensor.Dense[T], error) {
-	if isComplex[T]() {
-		return nil, fmt.Errorf("grad: %s⁻¹: inverses of complex matrices are not supported", name)
-	}
-	if t.Rank() != 2 || t.Dim(0) != t.Dim(1) {
-		return nil, fmt.Errorf("grad: %s⁻¹ needs a square matrix, %s has shape %v", name, name, t.Shape())
-	}
-	n := t.Dim(0)
-	var inv mat.Dense
-	if err := inv.Inverse(mat.NewDense(n, n, tensor.Convert[float64](t).Data())); err != nil {
-		return nil, fmt.Errorf("grad: %s⁻¹: %v", name, err)
-	}
-	return tensor.Convert[T](tensor.MustFromSlice(inv.RawMatrix().Data, n, n)), nil
 }
 
 // inverseGrad turns the environment Ē of Y = X⁻¹ into that of X:

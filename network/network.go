@@ -2,6 +2,7 @@ package network
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -226,6 +227,28 @@ func (n *Network) Edge(label string) *Edge {
 		}
 	}
 	return nil
+}
+
+// New builds a network from nodes and output axes (each output axis a group
+// of labels; a plain axis is a group of one). A label's size is the largest
+// of its legs' dimensions (a leg of dimension 1 broadcasts); edges and their
+// kinds are derived from where the labels occur.
+func New(nodes []*Node, outputGroups [][]string) *Network {
+	n := &Network{Nodes: nodes}
+	for _, g := range outputGroups {
+		n.OutputGroups = append(n.OutputGroups, slices.Clone(g))
+		n.Output = append(n.Output, g...)
+	}
+	sizes := map[string]int{}
+	for _, node := range nodes {
+		for _, leg := range node.Legs {
+			for p, l := range leg.Labels {
+				sizes[l] = max(sizes[l], leg.Dims[p])
+			}
+		}
+	}
+	n.finish(sizes)
+	return n
 }
 
 // finish computes the edges and restricts Sizes to the network's labels.
