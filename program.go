@@ -1,6 +1,10 @@
 package strand
 
 import (
+	"fmt"
+	"strings"
+
+	"github.com/strand-tn/strand/grad"
 	"github.com/strand-tn/strand/network"
 	"github.com/strand-tn/strand/notation"
 )
@@ -26,21 +30,21 @@ func Parse(text string) (*Program, error) {
 // Inputs binds tensors to the names a program reads.
 type Inputs map[string]*Tensor[float64]
 
-// Resolve fixes every size of the program from its dim lines and the shapes
-// of the inputs, giving the networks of its statements.
-func (p *Program) Resolve(inputs Inputs) (*network.Program, error) {
+// Resolve fixes every size of the program from its dim lines, opts.Axes and
+// the shapes of the inputs, giving the networks of its statements.
+func (p *Program) Resolve(inputs Inputs, opts Options) (*network.Program, error) {
 	shapes := map[string][]int{}
 	for name, t := range inputs {
 		shapes[name] = t.Shape()
 	}
-	return network.FromProgram(p.AST, network.ProgramOptions{Shapes: shapes})
+	return network.FromProgram(p.AST, network.ProgramOptions{Shapes: shapes, Dims: opts.Axes})
 }
 
 // Eval evaluates every statement on the named inputs; tensors the program
 // reads but inputs lacks get seeded random values of their kind when
 // opts.Random is set. Equations are checked numerically.
 func (p *Program) Eval(inputs Inputs, opts Options) ([]Result[float64], error) {
-	net, err := p.Resolve(inputs)
+	net, err := p.Resolve(inputs, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -49,4 +53,54 @@ func (p *Program) Eval(inputs Inputs, opts Options) ([]Result[float64], error) {
 		ops[k] = inputs[in.Name]
 	}
 	return runResolved(net, ops, opts)
+}
+
+// Derivative is the derivative ∂y/∂A of a program's value y, as a sum of
+// networks; its free legs are y's followed by the hole's.
+type Derivative struct {
+	Name string // "dy_dA"
+	Expr *network.Expr
+}
+
+// String writes the derivative in index notation: "dy_dA[…] = …".
+func (d *Derivative) String() string { return grad.Format(d.Expr, d.Name) }
+
+// Grad differentiates the program's last assignment or expression (earlier
+// assignments inlined) with respect to the named tensors in turn — twice the
+// same name gives a Hessian — by poking holes and, through function bubbles,
+// by the chain rule. With simplify, copy tensors and identities are merged,
+// inverses and isometries cancelled and equal terms combined.
+func (p *Program) Grad(opts Options, simplify bool, wrt ...string) (*Derivative, error) {
+	if len(wrt) == 0 {
+		return nil, fmt.Errorf("strand: Grad needs the name of a tensor")
+	}
+	net, err := p.Resolve(nil, opts)
+	if err != nil {
+		return nil, err
+	}
+	target := -1
+	for i, st := range net.Statements {
+		if st.Kind != network.Equation {
+			target = i
+		}
+	}
+	if target < 0 {
+		return nil, fmt.Errorf("strand: the program has no assignment or expression to differentiate")
+	}
+	x, err := grad.Inline(net, target, wrt...)
+	if err != nil {
+		return nil, err
+	}
+	for _, w := range wrt {
+		if x, err = grad.Derive(x, w); err != nil {
+			return nil, err
+		}
+	}
+	if simplify {
+		if x, err = grad.Simplify(x); err != nil {
+			return nil, err
+		}
+	}
+	name := "d" + net.Statements[target].Name + "_d" + strings.Join(wrt, "_d")
+	return &Derivative{Name: name, Expr: x}, nil
 }

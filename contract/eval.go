@@ -78,10 +78,13 @@ type Expr[T tensor.Elem] struct {
 	p      *problem
 	shapes [][]int
 	steps  [][]int
+	sliced *slicing // nil unless the path is sliced to fit the memory limit
 }
 
 // Compile resolves s against the operand shapes, plans (or checks) the path
-// and checks the memory limit, so that Eval does only arithmetic.
+// and checks the memory limit, so that Eval does only arithmetic. When an
+// intermediate of the planned path would exceed the limit, it re-plans with
+// slicing (see [Expr.Sliced]); it refuses only what slicing cannot fit.
 func Compile[T tensor.Elem](s Spec, opts Options, shapes ...[]int) (*Expr[T], error) {
 	p, err := resolve(s, shapes)
 	if err != nil {
@@ -99,14 +102,17 @@ func Compile[T tensor.Elem](s Spec, opts Options, shapes ...[]int) (*Expr[T], er
 	if err := checkPath(steps, len(shapes)); err != nil {
 		return nil, err
 	}
+	var sliced *slicing
 	if err := checkMemory[T](p, steps, memoryLimit(opts)); err != nil {
-		return nil, err
+		if steps, sliced, err = sliceToFit[T](p, opts, err); err != nil {
+			return nil, err
+		}
 	}
 	sh := make([][]int, len(shapes))
 	for k := range shapes {
 		sh[k] = slices.Clone(shapes[k])
 	}
-	return &Expr[T]{p: p, shapes: sh, steps: steps}, nil
+	return &Expr[T]{p: p, shapes: sh, steps: steps, sliced: sliced}, nil
 }
 
 // Path returns the contraction path in linear format.
@@ -127,6 +133,9 @@ func (e *Expr[T]) Eval(ops ...*tensor.Dense[T]) (*tensor.Dense[T], error) {
 		if !slices.Equal(op.Shape(), e.shapes[k]) {
 			return nil, fmt.Errorf("contract: operand %d has shape %v, the expression was compiled for %v", k, op.Shape(), e.shapes[k])
 		}
+	}
+	if e.sliced != nil {
+		return runSliced(e.p, e.steps, e.sliced, ops), nil
 	}
 	return run(e.p, e.steps, ops), nil
 }

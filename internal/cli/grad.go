@@ -7,7 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/strand-tn/strand/grad"
+	"github.com/strand-tn/strand"
 	"github.com/strand-tn/strand/network"
 	"github.com/strand-tn/strand/notation"
 )
@@ -83,49 +83,26 @@ func resolveProgram(src string, dims map[string]int) (*network.Program, error) {
 
 func runGrad(env *Env, input string, wrt []string, simplify bool, dims map[string]int, out string) error {
 	if out != "" && filepath.Ext(out) != ".tn" {
-		return fmt.Errorf("-o %s: only .tn is written for now (drawing derivatives comes with the diagram package)", out)
+		return fmt.Errorf("-o %s: only .tn is written for now", out)
 	}
 	src, err := readSource(input)
 	if err != nil {
 		return err
 	}
-	prog, err := resolveProgram(src, dims)
+	if form := notation.DetectForm(src); form != notation.FormProgram {
+		return fmt.Errorf("the input reads as %s, not index notation: write statements such as 'z = A[i j] B[j i]' with a dim line", form)
+	}
+	p, err := strand.Parse(src)
 	if err != nil {
-		return err
+		return withSource(err, src)
 	}
-	target := -1
-	for i, st := range prog.Statements {
-		if st.Kind != network.Equation {
-			target = i
-		}
-	}
-	if target < 0 {
-		return fmt.Errorf("the input has no assignment or expression to differentiate")
-	}
-	x, err := grad.Inline(prog, target, wrt...)
+	d, err := p.Grad(strand.Options{Axes: dims}, simplify, wrt...)
 	if err != nil {
-		return err
+		return withSource(err, src)
 	}
-	for _, w := range wrt {
-		if x, err = grad.Derive(x, w); err != nil {
-			return err
-		}
-	}
-	if simplify {
-		if x, err = grad.Simplify(x); err != nil {
-			return err
-		}
-	}
-	text := grad.Format(x, derivativeName(prog.Statements[target].Name, wrt))
 	if out == "" {
-		_, err = fmt.Fprint(env.Stdout, text)
+		_, err = fmt.Fprint(env.Stdout, d)
 		return err
 	}
-	return os.WriteFile(out, []byte(text), 0o644)
-}
-
-// derivativeName names ∂y/∂A…: "dy_dA", or "d_dA" for an expression without
-// a name.
-func derivativeName(y string, wrt []string) string {
-	return "d" + y + "_d" + strings.Join(wrt, "_d")
+	return os.WriteFile(out, []byte(d.String()), 0o644)
 }

@@ -23,6 +23,7 @@ var allowed = map[string][]string{
 	"network":         {"notation"},
 	"path":            {"network", "notation"},
 	"contract":        {"tensor", "network", "path", "internal/kernel"},
+	"codegen":         {"path", "network", "notation"},
 	"linalg":          {"tensor", "internal/kernel"},
 	"decomp":          {"tensor", "linalg", "contract", "network", "path"},
 	"grad":            {"network", "notation", "contract", "tensor", "path"},
@@ -43,7 +44,7 @@ var allowed = map[string][]string{
 }
 
 // library is every package a program embedding strand may use.
-var library = []string{"notation", "internal/kernel", "tensor", "tensorio", "network", "path", "contract",
+var library = []string{"notation", "internal/kernel", "tensor", "tensorio", "network", "path", "contract", "codegen",
 	"linalg", "decomp", "grad", "diagram", "diagram/layout", "diagram/svg", "diagram/tikz", "diagram/raster",
 	"interp", "interp/...", "examples"}
 
