@@ -162,6 +162,13 @@ func runResolved[T Elem](net *network.Program, ops []*Tensor[T], opts Options) (
 	return contract.RunProgram(net, ops, opts.contract())
 }
 
+// RandomInputs returns seeded random values for the tensors a resolved
+// program reads, in order, each drawn to honour its kind (see
+// contract.RandomInputs): isometries have orthonormal columns.
+func RandomInputs(prog *network.Program, seed uint64) ([]*Tensor[float64], error) {
+	return contract.RandomInputs(prog, seed)
+}
+
 // inputNames lists the tensors a program reads: "A, v, B".
 func inputNames(prog *network.Program) string {
 	names := make([]string, len(prog.Inputs))

@@ -1,10 +1,11 @@
-package grad
+package grad_test
 
 import (
 	"strings"
 	"testing"
 
 	"github.com/strand-tn/strand"
+	"github.com/strand-tn/strand/grad"
 )
 
 func TestCheck(t *testing.T) {
@@ -18,26 +19,33 @@ V[a b] V†[b c] != I[a c]
 A[i k] C[k i] != C[k i] A[i k]
 M[i j] == A[i k] B[k j] + 1e-3 A[i k] B[k j]
 G[k m] G⁻¹[m b] == I[k b]`
-	prog := resolve(t, src)
+	p, err := strand.Parse(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	prog, err := p.Resolve(nil, strand.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
 	inputs, err := strand.RandomInputs(prog, 3)
 	if err != nil {
 		t.Fatal(err)
 	}
-	vs, err := Check(prog, inputs, Options{})
+	vs, err := grad.Check(prog, inputs, grad.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	want := []struct {
-		method Method
+		method grad.Method
 		pass   bool
 	}{
-		{Symbolic, true},  // by inlining M
-		{Symbolic, true},  // the cyclic trace
-		{Symbolic, true},  // V†V = I
-		{Numeric, true},   // VV† ≠ I: the numbers show it
-		{Symbolic, false}, // a != that the symbols disprove
-		{Numeric, false},  // off by 1e-3
-		{Symbolic, true},  // G G⁻¹ = I
+		{grad.Symbolic, true},  // by inlining M
+		{grad.Symbolic, true},  // the cyclic trace
+		{grad.Symbolic, true},  // V†V = I
+		{grad.Numeric, true},   // VV† ≠ I: the numbers show it
+		{grad.Symbolic, false}, // a != that the symbols disprove
+		{grad.Numeric, false},  // off by 1e-3
+		{grad.Symbolic, true},  // G G⁻¹ = I
 	}
 	if len(vs) != len(want) {
 		t.Fatalf("%d verdicts, want %d", len(vs), len(want))

@@ -3,7 +3,6 @@ package grad_test
 import (
 	"fmt"
 
-	"github.com/strand-tn/strand"
 	"github.com/strand-tn/strand/contract"
 	"github.com/strand-tn/strand/grad"
 	"github.com/strand-tn/strand/network"
@@ -93,7 +92,7 @@ func ExampleSweep() {
 	prog := program(`dim i=2 j=3 r=2 k=3 l=2 s=3 m=2 n=3 t=2 o=3 p=2 u=3 q=2
 z = A[i j] V[i r] B[j k l] W[r k s] C[l m n] X[s m t] D[n o p] Y[t o u] E[p q] Z[u q]`)
 	net := prog.Statements[0].RHS.Terms[0].Net
-	inputs, _ := strand.RandomInputs(prog, 1)
+	inputs, _ := contract.RandomInputs(prog, 1)
 	sweep, err := grad.NewSweep[float64](net, grad.Options{})
 	if err != nil {
 		panic(err)
@@ -122,7 +121,7 @@ V†[b a] V[a c] == I[b c]
 A[i j] B[j i] == B[j i] A[i j]
 V[a b] V†[b d] != I[a d]
 dim d=5`)
-	inputs, _ := strand.RandomInputs(prog, 1)
+	inputs, _ := contract.RandomInputs(prog, 1)
 	verdicts, err := grad.Check(prog, inputs, grad.Options{})
 	if err != nil {
 		panic(err)

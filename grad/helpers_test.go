@@ -5,7 +5,6 @@ import (
 	"slices"
 	"testing"
 
-	"github.com/strand-tn/strand"
 	"github.com/strand-tn/strand/contract"
 	"github.com/strand-tn/strand/network"
 	"github.com/strand-tn/strand/notation"
@@ -40,7 +39,7 @@ func last(t testing.TB, prog *network.Program) *network.Expr {
 // inputsByName draws seeded random inputs of the kinds the program declares.
 func inputsByName(t testing.TB, prog *network.Program, seed uint64) map[string]*tensor.Dense[float64] {
 	t.Helper()
-	xs, err := strand.RandomInputs(prog, seed)
+	xs, err := contract.RandomInputs(prog, seed)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,4 +1,4 @@
-package strand
+package contract
 
 import (
 	"fmt"
@@ -15,10 +15,10 @@ import (
 // program reads, in order, each drawn to honour its kind: isometries and unitaries have
 // orthonormal columns (V†V = I contracting the legs away from the tip),
 // symmetric tensors are symmetrised, and general tensors are standard normal.
-func RandomInputs(prog *network.Program, seed uint64) ([]*Tensor[float64], error) {
+func RandomInputs(prog *network.Program, seed uint64) ([]*tensor.Dense[float64], error) {
 	nodes := inputNodes(prog)
 	r := rand.New(rand.NewPCG(seed, 0x5757_2a4d))
-	var out []*Tensor[float64]
+	var out []*tensor.Dense[float64]
 	for k := range prog.Inputs {
 		in := prog.Inputs[k]
 		t, err := randomOfKind(r, in, nodes[k])
@@ -58,7 +58,7 @@ func inputNodes(prog *network.Program) map[int]*network.Node {
 	return found
 }
 
-func randomOfKind(r *rand.Rand, in network.Input, node *network.Node) (*Tensor[float64], error) {
+func randomOfKind(r *rand.Rand, in network.Input, node *network.Node) (*tensor.Dense[float64], error) {
 	if node == nil {
 		return tensor.RandNormal[float64](r, in.Shape...), nil
 	}
@@ -74,7 +74,7 @@ func randomOfKind(r *rand.Rand, in network.Input, node *network.Node) (*Tensor[f
 // randomIsometry draws V with orthonormal columns when its data axes are
 // grouped into rows (the legs away from the tip) and columns (the tip legs):
 // the Q factor of a Gaussian matrix, which is Haar distributed.
-func randomIsometry(r *rand.Rand, in network.Input, node *network.Node) (*Tensor[float64], error) {
+func randomIsometry(r *rand.Rand, in network.Input, node *network.Node) (*tensor.Dense[float64], error) {
 	rank := len(in.Shape)
 	// Data axis a is leg a, or leg rank−1−a of a transposed node.
 	isTip := make([]bool, rank)
@@ -104,7 +104,7 @@ func randomIsometry(r *rand.Rand, in network.Input, node *network.Node) (*Tensor
 		}
 	}
 	if nr < nc {
-		return nil, fmt.Errorf("strand: %s cannot be an isometry: its tip legs hold %d values, the others only %d", in.Name, nc, nr)
+		return nil, fmt.Errorf("contract: %s cannot be an isometry: its tip legs hold %d values, the others only %d", in.Name, nc, nr)
 	}
 	g := mat.NewDense(nr, nc, tensor.RandNormal[float64](r, nr, nc).Data())
 	var qr mat.QR
@@ -129,7 +129,7 @@ func randomIsometry(r *rand.Rand, in network.Input, node *network.Node) (*Tensor
 }
 
 // symmetrise returns the average of t over all permutations of its axes.
-func symmetrise(t *Tensor[float64]) *Tensor[float64] {
+func symmetrise(t *tensor.Dense[float64]) *tensor.Dense[float64] {
 	sum := tensor.Zeros[float64](t.Shape()...)
 	n := 0
 	var perm func(p []int, rest []int)
