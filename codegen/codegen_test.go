@@ -88,8 +88,8 @@ func TestLowerMergesCopyTensors(t *testing.T) {
 		t.Fatalf("%d operands, want %d", len(c.Operands), len(want))
 	}
 	for k, op := range c.Operands {
-		if !slices.Equal(op.Legs, want[k]) {
-			t.Errorf("operand %d legs %v, want %v", k, op.Legs, want[k])
+		if !slices.Equal(op.Labels, want[k]) {
+			t.Errorf("operand %d legs %v, want %v", k, op.Labels, want[k])
 		}
 	}
 	if c.Operands[3].Index != 0 || len(c.Inputs) != 3 || c.Inputs[1].Name != "C" || !slices.Equal(c.Inputs[1].Shape, []int{4, 4}) {

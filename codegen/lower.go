@@ -38,13 +38,12 @@ type Input struct {
 	Shape []int
 }
 
-// Operand is one factor: the lowered operand of the network (its data axes
-// split into elementary axes with Dims and Split) and, per elementary axis, the
-// merged label.
+// Operand is one factor: the lowered operand of the network, its data axes
+// split into elementary axes (Dims, Split) whose Labels are the merged index
+// classes (a repeat is a diagonal).
 type Operand struct {
 	network.Operand
-	Legs  []string // merged label of each elementary axis (repeats: a diagonal)
-	Index int      // index into Contraction.Inputs; -1 when the data is not an input
+	Index int // index into Contraction.Inputs; -1 when the data is not an input
 }
 
 // Lower reads a product network as a Contraction. Data operands that are not
@@ -56,38 +55,11 @@ func Lower(n *network.Network) (*Contraction, error) {
 	if err != nil {
 		return nil, err
 	}
-	parent := map[string]string{}
-	var find func(string) string
-	find = func(l string) string {
-		p, ok := parent[l]
-		if !ok || p == l {
-			return l
-		}
-		r := find(p)
-		parent[l] = r
-		return r
-	}
-	c := &Contraction{Sizes: map[string]int{}, Factor: 1, OutShape: n.OutShape()}
-	var data []network.Operand
-	for _, op := range low.Operands {
-		if (op.Kind == network.Identity || op.Kind == network.Delta) && op.Offsets == nil {
-			for _, l := range op.Labels[1:] {
-				if a, b := find(op.Labels[0]), find(l); a != b {
-					parent[b] = a
-				}
-			}
-			continue
-		}
-		data = append(data, op)
-	}
-	present := map[string]bool{}
+	m := low.Merge()
+	c := &Contraction{Sizes: m.Sizes, Factor: m.Factor, Output: m.Output, OutShape: n.OutShape()}
 	inputs := map[int]int{} // network input → index in c.Inputs
-	for _, op := range data {
+	for _, op := range m.Operands {
 		o := Operand{Operand: op, Index: -1}
-		for _, l := range op.Labels {
-			o.Legs = append(o.Legs, find(l))
-			present[find(l)] = true
-		}
 		if op.Input >= 0 && op.Kind.HasData() && op.Offsets == nil {
 			idx, seen := inputs[op.Input]
 			if !seen {
@@ -113,16 +85,6 @@ func Lower(n *network.Network) (*Contraction, error) {
 			c.Operands[k].Index = remap[c.Operands[k].Index]
 		}
 	}
-	for _, l := range low.Output {
-		c.Output = append(c.Output, find(l))
-	}
-	for l, d := range low.Sizes {
-		r := find(l)
-		c.Sizes[r] = d
-		if r == l && !present[r] && !slices.Contains(c.Output, r) {
-			c.Factor *= float64(d)
-		}
-	}
 	return c, nil
 }
 
@@ -146,7 +108,7 @@ func (o Operand) DataShape() []int {
 // the operand carries once its diagonals are taken.
 func (o Operand) labels(sizes map[string]int) []string {
 	var out []string
-	for a, l := range o.Legs {
+	for a, l := range o.Labels {
 		if o.broadcast(a, sizes) || slices.Contains(out, l) {
 			continue
 		}
@@ -157,7 +119,7 @@ func (o Operand) labels(sizes map[string]int) []string {
 
 // broadcast reports whether elementary axis a has size 1 against a larger label.
 func (o Operand) broadcast(a int, sizes map[string]int) bool {
-	return o.Dims[a] == 1 && sizes[o.Legs[a]] != 1
+	return o.Dims[a] == 1 && sizes[o.Labels[a]] != 1
 }
 
 // Plain reports whether the output is a plain einsum output: distinct labels,

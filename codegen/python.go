@@ -160,7 +160,7 @@ func (s *script) prepare(b *strings.Builder, d dialect) {
 	fmt.Fprintln(b, `    broadcast axes dropped and diagonals taken, as the notation says."""`)
 	for k, op := range s.c.Operands {
 		x := fmt.Sprintf("x%d", k)
-		fmt.Fprintf(b, "    %s = a%d  # %s[%s]\n", x, op.Index, op.Name, strings.Join(op.Legs, " "))
+		fmt.Fprintf(b, "    %s = a%d  # %s[%s]\n", x, op.Index, op.Name, strings.Join(op.Labels, " "))
 		for i, p := range s.prep[k] {
 			var line string
 			switch p.kind {

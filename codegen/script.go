@@ -118,7 +118,7 @@ func prepare(op Operand, sizes map[string]int) ([]prepStep, []string, error) {
 	var legs []string
 	var index []string
 	dropped := false
-	for a, l := range op.Legs {
+	for a, l := range op.Labels {
 		if op.broadcast(a, sizes) {
 			index, dropped = append(index, "0"), true
 			continue

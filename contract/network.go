@@ -155,83 +155,35 @@ func evalBubble[T tensor.Elem](node *network.Node, b Bindings[T], opts Options) 
 	return r.Permute(perm...), nil
 }
 
-// unionFind merges labels joined by identities and copy tensors.
-type unionFind map[string]string
-
-func (u unionFind) find(l string) string {
-	for {
-		p, ok := u[l]
-		if !ok || p == l {
-			return l
-		}
-		if gp, ok := u[p]; ok {
-			u[l] = gp // path halving
-		}
-		l = p
-	}
-}
-
-func (u unionFind) union(a, b string) {
-	ra, rb := u.find(a), u.find(b)
-	if ra != rb {
-		u[rb] = ra
-	}
-}
-
 // evalLowered contracts a lowered network; data[k] holds the tensor of
 // operand k when it carries data.
 func evalLowered[T tensor.Elem](low *network.Einsum, data []*tensor.Dense[T], opts Options) (*tensor.Dense[T], error) {
-	uf := unionFind{}
-	for _, op := range low.Operands {
-		if (op.Kind == network.Identity || op.Kind == network.Delta) && op.Offsets == nil {
-			for _, l := range op.Labels[1:] {
-				uf.union(op.Labels[0], l)
-			}
-		}
-	}
+	// Identities and copy tensors are never built: their labels merge.
+	m := low.Merge()
 	var spec Spec
 	var ops []*tensor.Dense[T]
-	present := map[string]bool{}
-	for k, op := range low.Operands {
+	for k, op := range m.Operands {
 		var t *tensor.Dense[T]
-		switch {
-		case data[k] != nil:
+		if op.Offsets != nil {
+			t = shiftedDelta[T](op.Dims, op.Offsets)
+		} else {
 			var err error
-			if t, err = splitAxes(op, data[k]); err != nil {
+			if t, err = splitAxes(op, data[m.From[k]]); err != nil {
 				return nil, err
 			}
-		case op.Offsets != nil:
-			t = shiftedDelta[T](op.Dims, op.Offsets)
-		default:
-			continue // merged away
 		}
-		labels := make([]string, len(op.Labels))
-		for i, l := range op.Labels {
-			labels[i] = uf.find(l)
-			present[labels[i]] = true
-		}
-		spec.Inputs = append(spec.Inputs, labels)
+		spec.Inputs = append(spec.Inputs, op.Labels)
 		ops = append(ops, t)
 	}
 	// The distinct classes of the output, and those carried by some operand.
 	var classes []string
 	spec.Output = []string{}
-	for _, l := range low.Output {
-		c := uf.find(l)
+	for _, c := range m.Output {
 		if !slices.Contains(classes, c) {
 			classes = append(classes, c)
-			if present[c] {
+			if m.Present[c] {
 				spec.Output = append(spec.Output, c)
 			}
-		}
-	}
-	// A class on no operand and not in the output is a sum over a δ alone: a factor of its size.
-	factor := 1.0
-	counted := map[string]bool{}
-	for l, d := range low.Sizes {
-		if c := uf.find(l); !present[c] && !slices.Contains(classes, c) && !counted[c] {
-			counted[c] = true
-			factor *= float64(d)
 		}
 	}
 	r := tensor.Scalar(tensor.FromFloat[T](1))
@@ -241,10 +193,10 @@ func evalLowered[T tensor.Elem](low *network.Einsum, data []*tensor.Dense[T], op
 			return nil, err
 		}
 	}
-	if factor != 1 {
-		r = r.Scale(tensor.FromFloat[T](factor))
+	if m.Factor != 1 {
+		r = r.Scale(tensor.FromFloat[T](m.Factor))
 	}
-	out, err := embed(r, spec.Output, classes, low, uf, opts)
+	out, err := embed(r, spec.Output, classes, m, low, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -311,7 +263,7 @@ func shiftedDelta[T tensor.Elem](dims, offsets []int) *tensor.Dense[T] {
 // embed writes r (whose axes are the classes have, a subset of classes) into
 // a tensor with one axis per output label: labels of one class share their
 // index (a diagonal), and classes r lacks are broadcast.
-func embed[T tensor.Elem](r *tensor.Dense[T], have, classes []string, low *network.Einsum, uf unionFind, opts Options) (*tensor.Dense[T], error) {
+func embed[T tensor.Elem](r *tensor.Dense[T], have, classes []string, m *network.Merged, low *network.Einsum, opts Options) (*tensor.Dense[T], error) {
 	if len(classes) == len(low.Output) && slices.Equal(have, classes) {
 		return r, nil
 	}
@@ -331,8 +283,8 @@ func embed[T tensor.Elem](r *tensor.Dense[T], have, classes []string, low *netwo
 	strides := out.Strides()
 	vShape := make([]int, len(classes))
 	vStrides := make([]int, len(classes))
-	for i, l := range low.Output {
-		c := slices.Index(classes, uf.find(l))
+	for i := range low.Output {
+		c := slices.Index(classes, m.Output[i])
 		vShape[c] = shape[i]
 		vStrides[c] += strides[i]
 	}
