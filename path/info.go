@@ -298,7 +298,9 @@ type infoJSON struct {
 // MarshalJSON writes {"path": [[i, j], ...], "flops": N, "largest_intermediate": N,
 // "write": N, "slices": [names], ...}: exact integers, the path in linear format.
 // With slicing, "flops" is the total over all slices and "largest_intermediate"
-// and "write" are per slice.
+// and "write" are per slice. A speedup beyond float64's range (the naive cost of
+// a large network overflows) is written as the largest float64, as JSON has no
+// infinity.
 func (in *Info) MarshalJSON() ([]byte, error) {
 	names := make([]string, len(in.Sliced))
 	for i, l := range in.Sliced {
@@ -310,6 +312,6 @@ func (in *Info) MarshalJSON() ([]byte, error) {
 	}
 	return json.Marshal(infoJSON{Path: path, Flops: in.TotalFlops, Largest: in.Largest, Write: in.Write,
 		Slices: names, NumSlices: in.Slices, TotalFlops: in.TotalFlops, Overhead: in.Overhead,
-		Naive: in.Naive, Speedup: in.Speedup, Method: in.Method, Optimal: in.Optimal,
+		Naive: in.Naive, Speedup: min(in.Speedup, math.MaxFloat64), Method: in.Method, Optimal: in.Optimal,
 		ElapsedSecs: in.Elapsed.Seconds()})
 }

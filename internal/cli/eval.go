@@ -26,7 +26,7 @@ func init() {
 			pathJSON := fs.String("path", "", "contraction order in numpy's linear format, e.g. [[0,1],[0,1]]")
 			optimize := fs.String("optimize", "", "path optimizer: greedy, optimal, dp, branch, random-greedy, auto, auto-hq (default: greedy, or auto for costly contractions)")
 			limit := bytesFlag(contract.DefaultMemoryLimit)
-			fs.Var(&limit, "memory-limit", "refuse inputs, intermediates or results larger than `SIZE`")
+			fs.Var(&limit, "memory-limit", "largest input, intermediate or result, `SIZE`; larger intermediates are sliced, larger inputs and results refused")
 			axes := axesFlag{}
 			fs.Var(axes, "axis", "size of a pattern axis or leg, `name=size` (repeatable)")
 			random := fs.Bool("random", false, "index notation: fill tensors not given as files with seeded random values of their kind")
