@@ -82,7 +82,7 @@ func TestEinsumErrors(t *testing.T) {
 		if !strings.HasPrefix(msg, "notation: ") && !strings.HasPrefix(msg, "network: ") {
 			t.Errorf("%s: message %q lacks the package prefix", c.ID, msg)
 		}
-		if pos, ok := errPos(err); !ok || pos < 0 || pos > len(c.Expr) {
+		if pos, ok := Position(err); !ok || pos < 0 || pos > len(c.Expr) {
 			t.Errorf("%s %q: error %v has position %d (ok=%v)", c.ID, c.Expr, err, pos, ok)
 		}
 	}
@@ -156,7 +156,7 @@ func TestRearrangeErrors(t *testing.T) {
 			t.Errorf("%s %q accepted (%s)", c.ID, c.Pattern, c.Why)
 			continue
 		}
-		if pos, ok := errPos(err); !ok || pos < 0 || pos > len(c.Pattern) {
+		if pos, ok := Position(err); !ok || pos < 0 || pos > len(c.Pattern) {
 			t.Errorf("%s %q: error %v has position %d (ok=%v)", c.ID, c.Pattern, err, pos, ok)
 		}
 	}

@@ -12,7 +12,7 @@ import (
 // inside the source.
 func checkErr(t *testing.T, src string, err error) {
 	t.Helper()
-	pos, ok := errPos(err)
+	pos, ok := Position(err)
 	if !ok {
 		t.Fatalf("%q: error %v (%T) is not a package error", src, err, err)
 	}

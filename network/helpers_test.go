@@ -2,7 +2,6 @@ package network
 
 import (
 	"encoding/json"
-	"errors"
 	"flag"
 	"os"
 	"path/filepath"
@@ -75,22 +74,6 @@ func buildErr(t *testing.T, src string, opts ProgramOptions) error {
 	}
 	_, err = FromProgram(p, opts)
 	return err
-}
-
-// errPos returns the position an error from this package or notation carries.
-func errPos(err error) (int, bool) {
-	var e *Error
-	var d *DimError
-	var s *notation.SyntaxError
-	switch {
-	case errors.As(err, &e):
-		return e.Pos, true
-	case errors.As(err, &d):
-		return d.Pos, true
-	case errors.As(err, &s):
-		return s.Pos, true
-	}
-	return 0, false
 }
 
 // golden compares got with testdata/name, rewriting it under -update.

@@ -97,7 +97,7 @@ func TestFromEinsumErrors(t *testing.T) {
 			t.Errorf("%q %v: error %v, want %q", tc.src, tc.shapes, err, tc.msg)
 			continue
 		}
-		if pos, _ := errPos(err); pos != tc.pos {
+		if pos, _ := Position(err); pos != tc.pos {
 			t.Errorf("%q: error at %d, want %d", tc.src, pos, tc.pos)
 		}
 	}

@@ -21,6 +21,12 @@ type ProgramOptions struct {
 	Operands [][]int
 	// Shapes gives the shapes of input tensors by name.
 	Shapes map[string][]int
+	// DefaultSize, when positive, is the size of a leg that nothing else
+	// sizes (for drawing a network whose sizes are left open). Legs take it
+	// one at a time, in order of appearance, each spreading before the next
+	// is assumed, so a size the program fixes is never overridden; they are
+	// listed in Program.Assumed.
+	DefaultSize int
 }
 
 // Input is a tensor a program reads: one that no statement defines and that
@@ -61,6 +67,7 @@ type Statement struct {
 type Program struct {
 	Statements []*Statement
 	Inputs     []Input
+	Assumed    []string // legs sized by ProgramOptions.DefaultSize, in order
 }
 
 // FromProgram resolves a parsed index-notation program:
@@ -97,6 +104,7 @@ func FromProgram(p *notation.Program, opts ProgramOptions) (*Program, error) {
 		inputIdx:  map[string]int{},
 		defined:   map[string]bool{},
 		hintUsed:  map[*notation.Hint]bool{},
+		defSize:   opts.DefaultSize,
 	}
 	if err := pb.declarations(p, opts); err != nil {
 		return nil, err
@@ -126,6 +134,7 @@ func FromProgram(p *notation.Program, opts ProgramOptions) (*Program, error) {
 		in.Shape = pb.shapes[in.Name]
 		prog.Inputs = append(prog.Inputs, in)
 	}
+	prog.Assumed = pb.assumed
 	return prog, nil
 }
 
@@ -150,6 +159,8 @@ type progBuilder struct {
 	defined   map[string]bool
 	hints     []*notation.Hint // from hint lines
 	hintUsed  map[*notation.Hint]bool
+	defSize   int
+	assumed   []string
 }
 
 // kindOf returns the kind of a tensor name.
@@ -854,6 +865,29 @@ func equalLegs(k Kind) bool {
 
 // resolve works out the size of every leg name of the statement.
 func (sb *stmtBuilder) resolve() error {
+	for {
+		unknown, err := sb.spread()
+		if err != nil {
+			return err
+		}
+		if unknown == "" {
+			break
+		}
+		if sb.pb.defSize <= 0 {
+			return errorf(sb.first[unknown], "the size of leg %s is unknown: declare it (dim %s=…) or bind a tensor that has it", unknown, unknown)
+		}
+		if err := sb.pb.setDim(unknown, sb.pb.defSize, "the default size", sb.first[unknown]); err != nil {
+			return err
+		}
+		sb.sizes[unknown], sb.from[unknown] = sb.pb.defSize, "the default size"
+		sb.pb.assumed = append(sb.pb.assumed, unknown)
+	}
+	return sb.finishLegs()
+}
+
+// spread propagates sizes through bound shapes and equal-legged kinds until
+// nothing changes, and returns the first leg still unsized ("" if none).
+func (sb *stmtBuilder) spread() (string, error) {
 	pb := sb.pb
 	for changed := true; changed; {
 		changed = false
@@ -861,13 +895,13 @@ func (sb *stmtBuilder) resolve() error {
 			if node.Kind.HasData() {
 				if shape, ok := pb.shapes[node.Name]; ok {
 					if err := sb.applyShape(node, shape, &changed); err != nil {
-						return err
+						return "", err
 					}
 				}
 			}
 			if equalLegs(node.Kind) {
 				if err := sb.spreadEqual(node, &changed); err != nil {
-					return err
+					return "", err
 				}
 			}
 			if _, ok := pb.shapes[node.Name]; !ok && node.Kind.HasData() {
@@ -884,9 +918,11 @@ func (sb *stmtBuilder) resolve() error {
 			unknown = l
 		}
 	}
-	if unknown != "" {
-		return errorf(sb.first[unknown], "the size of leg %s is unknown: declare it (dim %s=…) or bind a tensor that has it", unknown, unknown)
-	}
+	return unknown, nil
+}
+
+// finishLegs writes the resolved sizes into the legs and checks the kinds.
+func (sb *stmtBuilder) finishLegs() error {
 	for _, node := range sb.nodes {
 		for i := range node.Legs {
 			leg := &node.Legs[i]

@@ -100,7 +100,7 @@ func TestProgramErrors(t *testing.T) {
 		if !strings.Contains(err.Error(), tc.msg) || !strings.HasPrefix(err.Error(), "network: ") {
 			t.Errorf("%q: error %q, want %q", tc.src, err, tc.msg)
 		}
-		if pos, ok := errPos(err); !ok || (tc.pos >= 0 && pos != tc.pos) {
+		if pos, ok := Position(err); !ok || (tc.pos >= 0 && pos != tc.pos) {
 			t.Errorf("%q: error %q at %d, want %d", tc.src, err, pos, tc.pos)
 		}
 	}
@@ -224,3 +224,22 @@ func TestProgramDiagonal(t *testing.T) {
 }
 
 func sprintG(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) }
+
+func TestDefaultSize(t *testing.T) {
+	// k and l are sized by nothing; j is fixed by dim, and m spreads from l
+	// through the identity, so only k and l take the default.
+	src := "dim j=5\nM[i j] = A[i k] B[k j] I[l m] C[m]"
+	prog := build(t, src, ProgramOptions{DefaultSize: 3})
+	if want := []string{"i", "k", "l"}; !slices.Equal(prog.Assumed, want) {
+		t.Errorf("assumed %v, want %v", prog.Assumed, want)
+	}
+	net := prog.Statements[0].RHS.Terms[0].Net
+	for l, want := range map[string]int{"i": 3, "j": 5, "k": 3, "l": 3, "m": 3} {
+		if net.Sizes[l] != want {
+			t.Errorf("size of %s = %d, want %d", l, net.Sizes[l], want)
+		}
+	}
+	if err := buildErr(t, src, ProgramOptions{}); !strings.Contains(err.Error(), "size of leg i is unknown") {
+		t.Errorf("without a default: %v", err)
+	}
+}

@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -82,27 +81,8 @@ func withSource(err error, src string) error {
 	if err == nil {
 		return nil
 	}
-	if pos, ok := positionOf(err); ok {
+	if pos, ok := network.Position(err); ok {
 		return &sourceError{err: err, src: src, pos: pos}
 	}
 	return err
-}
-
-// positionOf finds the source offset an error is about.
-func positionOf(err error) (int, bool) {
-	var se *notation.SyntaxError
-	var list notation.ErrorList
-	var ne *network.Error
-	var de *network.DimError
-	switch {
-	case errors.As(err, &se):
-		return se.Pos, true
-	case errors.As(err, &list) && len(list) > 0:
-		return list[0].Pos, true
-	case errors.As(err, &ne):
-		return ne.Pos, true
-	case errors.As(err, &de):
-		return de.Pos, true
-	}
-	return 0, false
 }
