@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io/fs"
 	"path"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -22,7 +23,18 @@ type Example struct {
 	Text  string
 }
 
-// All returns every example, sorted by name.
+// seedOrder lists the examples in the order their figures appear in the
+// seed post; All returns any other example after them, by name.
+var seedOrder = []string{
+	"tensor", "products", "matrix-contractions", "transpose", "permute", "reshape", "split",
+	"trace", "contraction", "ladder", "ladder-orders", "derivative",
+	"identity", "delta", "diagonal", "isometry", "unitary", "isometry-legs", "kron",
+	"svd", "svd-outer", "svd-tensor", "cp", "tucker",
+	"tensor-train", "tt-svd", "canonical", "gauge", "peps", "tree", "mera",
+	"dense-linear", "dense", "gpt2", "input", "mlp", "attention", "heads", "two-layer", "induction",
+}
+
+// All returns every example in the order of the seed post's figures.
 func All() []Example {
 	entries, _ := fs.ReadDir(files, ".")
 	var out []Example
@@ -31,7 +43,16 @@ func All() []Example {
 		text := string(b)
 		out = append(out, Example{Name: strings.TrimSuffix(e.Name(), path.Ext(e.Name())), Title: title(text), Text: text})
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	rank := func(name string) int {
+		if i := slices.Index(seedOrder, name); i >= 0 {
+			return i
+		}
+		return len(seedOrder)
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		ri, rj := rank(out[i].Name), rank(out[j].Name)
+		return ri < rj || ri == rj && out[i].Name < out[j].Name
+	})
 	return out
 }
 

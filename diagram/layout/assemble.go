@@ -222,9 +222,10 @@ func clonePiece(p *piece) *piece {
 }
 
 // layoutGraph lays out one network: bubbles' insides first, then each
-// component by its structure, then the components side by side.
-func layoutGraph(g *Graph, opt Options, path string, hints map[string]Side) (*piece, error) {
-	n, err := build(g, opt, path, hints)
+// component by its structure, then the components side by side. within is
+// the ID of the bubble the network is the inside of ("" at the top).
+func layoutGraph(g *Graph, opt Options, path, within string, hints map[string]Side) (*piece, error) {
+	n, err := build(g, opt, path, within, hints)
 	if err != nil {
 		return nil, err
 	}
@@ -287,7 +288,7 @@ func layoutGraph(g *Graph, opt Options, path string, hints map[string]Side) (*pi
 // stubs of the inside's free legs are stretched to the contour, where the
 // bubble's own legs begin; their names are drawn outside instead.
 func (n *net) setBubble(i int, nd *Node, path string, hints map[string]Side) error {
-	in, err := layoutGraph(nd.Inner, n.opt, join(path, fmt.Sprintf("node %q inner", nd.ID)), hints)
+	in, err := layoutGraph(nd.Inner, n.opt, join(path, fmt.Sprintf("node %q inner", nd.ID)), nd.ID, hints)
 	if err != nil {
 		return err
 	}

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"math"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/strand-tn/strand/diagram"
 )
@@ -63,13 +62,19 @@ type edge struct {
 	pts         []diagram.Point
 	curve       bool
 	unlabelled  bool // the name is drawn once elsewhere (hyperedge dot)
+	// inCable marks a wire of a cable (three or more wires between two
+	// tensors, drawn parallel), named together on its first wire: cable
+	// holds the names ("r, k, s") there and is empty on the others.
+	inCable bool
+	cable   string
 }
 
 type stub struct {
 	v, leg      int
 	name, label string
 	dim         int
-	side        Side
+	side        Side // asked for: obeyed
+	hint        Side // wished for by the layout around a bubble: preferred
 	unnamed     bool
 	order       int // index in Graph.Free
 	p0, p1      diagram.Point
@@ -95,8 +100,9 @@ func dimsText(name string, legs []*vleg) string {
 }
 
 // build turns a validated graph into a net; hints gives free-leg sides the
-// enclosing layout asks of a bubble's inside.
-func build(g *Graph, opt Options, path string, hints map[string]Side) (*net, error) {
+// enclosing layout wishes for a bubble's inside (within: the bubble's ID,
+// which prefixes the IDs of the inside's copy dots, keeping them unique).
+func build(g *Graph, opt Options, path, within string, hints map[string]Side) (*net, error) {
 	n := &net{opt: opt, vertical: g.Vertical}
 	freeIdx := map[string]int{}
 	for k, f := range g.Free {
@@ -141,12 +147,10 @@ func build(g *Graph, opt Options, path string, hints map[string]Side) (*net, err
 			}
 		}
 		fi, free := freeIdx[name]
-		side := Auto
+		side, hint := Auto, Auto
 		if free {
 			side = g.Free[fi].Side
-			if h, ok := hints[name]; ok && side == Auto {
-				side = h
-			}
+			hint = hints[name]
 		} else {
 			fi = -1
 		}
@@ -163,11 +167,16 @@ func build(g *Graph, opt Options, path string, hints map[string]Side) (*net, err
 			if first.side != Auto && side == Auto {
 				side = first.side
 			}
-			n.addStub(es[0].v, es[0].l, name, label, dim, side, fi).unnamed = unnamed
+			st := n.addStub(es[0].v, es[0].l, name, label, dim, side, fi)
+			st.unnamed, st.hint = unnamed, hint
 		default:
 			// A hyperedge, or a leg summed on its own: a copy dot joined to
 			// every end (δ with one leg is the all-ones vector).
-			id := uniqueID("δ("+name+")", ids)
+			base := "δ(" + name + ")"
+			if within != "" {
+				base = within + "/" + base
+			}
+			id := uniqueID(base, ids)
 			ids[id] = true
 			d := &vert{id: id, label: "", kind: diagram.Delta, shape: diagram.Dot, w: dotSize, h: dotSize, hyper: true}
 			di := len(n.verts)
@@ -179,7 +188,7 @@ func build(g *Graph, opt Options, path string, hints map[string]Side) (*net, err
 			}
 			if free {
 				d.legs = append(d.legs, &vleg{name: name, label: label, dim: dim, side: side})
-				n.addStub(di, len(d.legs)-1, name, label, dim, side, fi)
+				n.addStub(di, len(d.legs)-1, name, label, dim, side, fi).hint = hint
 			}
 			d.title = dimsText("δ "+name, d.legs[:1])
 		}
@@ -218,7 +227,7 @@ func (n *net) addStub(v, l int, name, label string, dim int, side Side, order in
 func newVert(nd *Node, opt Options, path string) (*vert, error) {
 	label := nd.Label
 	if label == "" && nd.Kind != diagram.Function {
-		label = nameMarkup(nd.ID)
+		label = tensorMarkup(nd.ID)
 	}
 	kind := nd.Kind
 	if kind == "" {
@@ -231,16 +240,16 @@ func newVert(nd *Node, opt Options, path string) (*vert, error) {
 	for _, l := range nd.Legs {
 		lab := l.Label
 		if lab == "" {
-			lab = nameMarkup(l.Name)
+			lab = legMarkup(l.Name)
 		}
 		v.legs = append(v.legs, &vleg{name: l.Name, label: lab, dim: l.Dim, tip: l.Tip, side: l.Side, shift: l.Shift, unnamed: l.Unnamed})
 	}
 	tw := textWidth(label, nodeFont)
 	switch kind {
 	case diagram.General:
-		if tw <= nodeSize-12 {
+		if tw <= nodeSize-4 {
 			v.shape = diagram.Circle
-			d := math.Max(nodeSize, float64(len(v.legs))*10/math.Pi)
+			d := math.Max(math.Max(nodeSize, tw+10), float64(len(v.legs))*10/math.Pi)
 			v.w, v.h = d, d
 		} else {
 			v.shape = diagram.RoundBox
@@ -288,7 +297,7 @@ func newVert(nd *Node, opt Options, path string) (*vert, error) {
 		v.shape = diagram.Bubble
 		if len(v.legs) == 0 {
 			for _, f := range inner.Free {
-				v.legs = append(v.legs, &vleg{name: f.Name, label: nameMarkup(f.Name), side: f.Side})
+				v.legs = append(v.legs, &vleg{name: f.Name, label: legMarkup(f.Name), side: f.Side})
 			}
 		}
 		for _, l := range v.legs {
@@ -345,23 +354,6 @@ func escapeMarkup(s string) string {
 			b.WriteByte('\\')
 		}
 		b.WriteRune(r)
-	}
-	return b.String()
-}
-
-// nameMarkup is the label drawn for a bare name: an underscore followed by
-// a single character or by digits makes a subscript ("W_1", "p_12",
-// "W_O"); any other character is literal ("seq_pos", "W_{x}" as typed).
-func nameMarkup(name string) string {
-	parts := strings.Split(name, "_")
-	var b strings.Builder
-	b.WriteString(escapeMarkup(parts[0]))
-	for _, p := range parts[1:] {
-		if p != "" && (utf8.RuneCountInString(p) == 1 || strings.Trim(p, "0123456789") == "") {
-			b.WriteString("_{" + escapeMarkup(p) + "}")
-		} else {
-			b.WriteString(`\_` + escapeMarkup(p))
-		}
 	}
 	return b.String()
 }

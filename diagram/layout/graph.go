@@ -54,13 +54,20 @@ type Node struct {
 	// Label is the text drawn, in diagram label markup ("W_1", "V^†"); ""
 	// draws the ID. For a Function node it is the function's name.
 	Label string
-	Kind  diagram.Kind // "" is diagram.General
-	Legs  []Leg
+	// Kind is the shape: "" is diagram.General; a Join (at least two legs)
+	// is the point where legs meet a grouped leg; Add and Copy are the "+"
+	// and the copy points of a residual stream, whose legs 0 and 1 are the
+	// stream coming in and going on (laid out on a vertical backbone when
+	// the graph is Vertical).
+	Kind diagram.Kind
+	Legs []Leg
 	// Pin fixes the node's centre, in grid cells (see Options.Cell) with y
 	// pointing down; the other nodes are laid out around the pinned ones.
 	Pin *Pin
 	// Flip draws the tensor upside down (a transpose drawn as in the seed's
-	// Tr(AB) = Tr(BA) figure).
+	// Tr(AB) = Tr(BA) figure). Its legs are taken as listed transposed
+	// (Bᵀ[i j] is B with its axes reversed), so the clockwise order that
+	// decides between parallel and crossed pairs of wires is reversed.
 	Flip bool
 	// Color is a fill from diagram.Palette; "" is white.
 	Color string
@@ -127,6 +134,9 @@ type Options struct {
 	NoLegLabels bool
 	// Sizes appends each free leg's dimension to its label: "i (2)".
 	Sizes bool
+	// Width is where a sum wraps onto a new line, in scene units; 0 means
+	// 1000. A term wider than that gets a line of its own.
+	Width float64
 }
 
 // Scene units of the drawing.
@@ -146,6 +156,13 @@ const (
 	labelGap  = 2.5 // between a label and the line it names
 	bubblePad = 10.0
 )
+
+func (o Options) width() float64 {
+	if o.Width > 0 {
+		return o.Width
+	}
+	return 1000
+}
 
 func (o Options) wire() float64 {
 	if o.Wire > 0 {
@@ -188,6 +205,9 @@ func (g *Graph) validate(path string, ids map[string]bool, opt Options) error {
 	if opt.Wire < 0 || math.IsNaN(opt.Wire) || math.IsInf(opt.Wire, 0) {
 		return errorf("", "Options.Wire is %v, want a positive length or 0", opt.Wire)
 	}
+	if opt.Width < 0 || math.IsNaN(opt.Width) {
+		return errorf("", "Options.Width is %v, want a positive length or 0", opt.Width)
+	}
 	legNames := map[string]bool{}
 	for i := range g.Nodes {
 		n := &g.Nodes[i]
@@ -228,8 +248,8 @@ func (g *Graph) validate(path string, ids map[string]bool, opt Options) error {
 		if n.Kind == diagram.Identity && len(n.Legs) != 2 {
 			return errorf(np, "an identity has 2 legs, not %d", len(n.Legs))
 		}
-		if n.Kind == diagram.Join && len(n.Legs) < 2 {
-			return errorf(np, "a join has at least 2 legs, not %d", len(n.Legs))
+		if (n.Kind == diagram.Join || n.Kind == diagram.Add || n.Kind == diagram.Copy) && len(n.Legs) < 2 {
+			return errorf(np, "a %s node has at least 2 legs, not %d", n.Kind, len(n.Legs))
 		}
 		if _, err := diagram.ColorHex(n.Color); err != nil {
 			return errorf(np, "%v", err)

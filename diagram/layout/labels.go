@@ -90,10 +90,14 @@ func (n *net) wireLabels(comp []int, o *obstacles) []diagram.Label {
 	}
 	mid = mid.Scale(1 / float64(len(comp)))
 	for ei, e := range n.edges {
-		if e.unlabelled || !slices.Contains(comp, e.a) {
+		if e.unlabelled || !slices.Contains(comp, e.a) || e.inCable && e.cable == "" {
 			continue
 		}
-		lab, _ := diagram.PlaceLabel(e.label, diagram.LegLabel, legFont, diagram.Point{})
+		text := e.label
+		if e.inCable {
+			text = e.cable
+		}
+		lab, _ := diagram.PlaceLabel(text, diagram.LegLabel, legFont, diagram.Point{})
 		poly := diagram.Flatten(e.pts, e.curve, 0.5)
 		var best diagram.Label
 		bestK := math.MaxInt

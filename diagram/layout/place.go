@@ -11,16 +11,19 @@ import (
 type structure int
 
 const (
-	single  structure = iota // one tensor
-	chain                    // a path: a matrix product, an MPS
-	ring                     // a cycle: a trace of a product
-	grid                     // R×C grid graph, R, C ≥ 2: a ladder, a PEPS
-	star                     // a hub and ≥ 3 leaves: CP, Tucker
-	tree                     // any other tree: a tree tensor network
-	general                  // anything else: stress majorization
+	single    structure = iota // one tensor
+	chain                      // a path: a matrix product, an MPS
+	ring                       // a cycle: a trace of a product
+	grid                       // R×C grid graph, R, C ≥ 2: a ladder, a PEPS
+	star                       // a hub and ≥ 3 leaves: CP, Tucker
+	tree                       // any other tree: a tree tensor network
+	general                    // anything else: stress majorization
+	residual                   // a residual stream: vertical backbone, blocks beside it
+	hierarchy                  // isometries pointing up through layers (MERA)
+	busRow                     // a path with copy dots over it (attention: A x W_V W_O with h)
 )
 
-var structureNames = [...]string{"single", "chain", "ring", "grid", "star", "tree", "general"}
+var structureNames = [...]string{"single", "chain", "ring", "grid", "star", "tree", "general", "residual", "hierarchy", "bus"}
 
 func (s structure) String() string { return structureNames[s] }
 
@@ -237,19 +240,35 @@ func boolInt(b bool) int {
 // place positions the vertices of one component around the origin.
 func (n *net) place(comp []int, adj [][]int) structure {
 	if n.vertical {
+		if spine := n.backbone(comp); len(spine) >= 2 {
+			n.placeResidual(comp, adj, spine)
+			n.pinComponent(comp, adj)
+			return residual
+		}
+	}
+	if n.vertical {
 		for _, v := range comp {
 			vv := n.verts[v]
 			vv.w, vv.h = vv.h, vv.w
 		}
 	}
 	s := classify(comp, adj)
+	var layer map[int]int
+	var bus []int
+	if s == ring || s == general {
+		if l, ok := n.tipLayers(comp); ok {
+			s, layer = hierarchy, l
+		} else if p, ok := n.busRow(comp, adj); ok && s == general {
+			s, bus = busRow, p
+		}
+	}
 	switch s {
 	case single:
 		n.verts[comp[0]].pos = diagram.Point{}
 	case chain:
 		n.placeRow(n.pathOrder(comp, adj), false, true)
 	case ring:
-		if slices.ContainsFunc(comp, func(v int) bool { return n.verts[v].hyper }) {
+		if slices.ContainsFunc(comp, func(v int) bool { return n.verts[v].hyper || n.verts[v].shape == diagram.Bare }) {
 			n.placePolygon(n.ringOrder(comp, adj))
 		} else {
 			n.placeRow(n.ringOrder(comp, adj), true, false)
@@ -261,6 +280,10 @@ func (n *net) place(comp []int, adj [][]int) structure {
 		n.placeStar(comp, adj)
 	case tree:
 		n.placeTree(comp, adj)
+	case hierarchy:
+		n.placeHierarchy(comp, adj, layer)
+	case busRow:
+		n.placeBusRow(comp, bus)
 	default:
 		n.stress(comp, adj, nil)
 		n.tidy(comp, adj)
@@ -292,8 +315,9 @@ func (n *net) holds(v int, name string) bool {
 }
 
 // pathOrder walks a path from the end that should be on the left: the end
-// holding the first free leg, else the other end holding the last free leg,
-// else the end that comes first in the input.
+// whose free legs lean left by their side hints, else the end holding the
+// first free leg, else the other end holding the last free leg, else the
+// end that comes first in the input.
 func (n *net) pathOrder(comp []int, adj [][]int) []int {
 	var ends []int
 	for _, v := range comp {
@@ -302,7 +326,21 @@ func (n *net) pathOrder(comp []int, adj [][]int) []int {
 		}
 	}
 	start := ends[0]
-	switch {
+	// Side hints decide first: the end whose free legs ask for the left
+	// (or not for the right) starts the row.
+	lean := func(v int) float64 {
+		x := 0.0
+		for _, l := range n.verts[v].legs {
+			if l.stub != nil {
+				x += l.stub.side.dir().X + l.stub.hint.dir().X
+			}
+		}
+		return x
+	}
+	switch l0, l1 := lean(ends[0]), lean(ends[1]); {
+	case l1 < l0:
+		start = ends[1]
+	case l0 < l1:
 	case n.holds(ends[1], n.firstFree) && !n.holds(ends[0], n.firstFree):
 		start = ends[1]
 	case n.holds(ends[0], n.firstFree):
@@ -342,10 +380,19 @@ func (n *net) ringOrder(comp []int, adj [][]int) []int {
 }
 
 // gap is the distance between the outlines of two neighbours: the wire
-// length, more when several wires join them.
+// length, more when several wires join them or when a wire's name is too
+// long to sit beside it.
 func (n *net) gap(a, b int) float64 {
 	k := n.multiplicity(a, b)
-	return n.opt.wire() + 10*float64(max(0, k-1))
+	g := n.opt.wire() + 10*float64(max(0, k-1))
+	if !n.opt.NoLegLabels {
+		for _, e := range n.edges {
+			if (e.a == a && e.b == b || e.a == b && e.b == a) && !e.unlabelled {
+				g = math.Max(g, textWidth(e.label, legFont)+16)
+			}
+		}
+	}
+	return g
 }
 
 // placeRow puts vertices on a horizontal line, evenly spaced outline to
@@ -446,9 +493,15 @@ func (n *net) placePolygon(order []int) {
 		longest = math.Max(longest, n.ideal(v, order[(i+1)%k]))
 	}
 	r := longest / (2 * math.Sin(math.Pi/float64(k)))
+	// A ring of bare lines and dots only (legs splitting and meeting
+	// again, as in kron(I5, I3)) is flattened into a lens.
+	flat := 1.0
+	if !slices.ContainsFunc(order, func(v int) bool { return n.verts[v].w > dotSize }) {
+		flat = 0.5
+	}
 	for i, v := range order {
 		d := diagram.Dir(180 + 360*float64(i)/float64(k))
-		n.verts[v].pos = d.Scale(r)
+		n.verts[v].pos = diagram.Pt(d.X*r, d.Y*r*flat)
 		n.verts[v].pref = d
 	}
 	center(n.verts, order)
@@ -566,6 +619,25 @@ func (n *net) placeStar(comp []int, adj [][]int) {
 	leaves := slices.Clone(adj[hub])
 	slices.SortStableFunc(leaves, func(a, b int) int { return n.legOrder(hub, a) - n.legOrder(hub, b) })
 	dirs := spread(len(leaves))
+	// The holders of the first and last free legs take the west and east
+	// places (M_ik = U_ij λ_j V_kj: U left, V right, λ below).
+	east := 0
+	for i, d := range dirs {
+		if d.X > dirs[east].X+1e-9 {
+			east = i
+		}
+	}
+	place := func(name string, slot int) {
+		if i := slices.IndexFunc(leaves, func(v int) bool { return n.holds(v, name) }); i >= 0 && i != slot {
+			w := leaves[i]
+			leaves = slices.Delete(leaves, i, i+1)
+			leaves = slices.Insert(leaves, min(slot, len(leaves)), w)
+		}
+	}
+	place(n.firstFree, 0)
+	if !n.holds(leaves[0], n.lastFree) {
+		place(n.lastFree, east)
+	}
 	h := n.verts[hub]
 	h.pos = diagram.Point{}
 	for i, w := range leaves {

@@ -3,6 +3,7 @@ package layout
 import (
 	"math"
 	"slices"
+	"strings"
 
 	"github.com/strand-tn/strand/diagram"
 )
@@ -72,12 +73,16 @@ func (n *net) orientTriangles(comp []int) {
 	}
 }
 
-// stubWish is the direction a free leg asks for before placement: its side
-// hint, else the first free leg leftward and the last rightward (turned
-// for a vertical layout), else nothing.
+// stubWish is the direction a free leg asks for before placement: its side,
+// else the side the layout around its bubble wishes for, else the first
+// free leg leftward and the last rightward (turned for a vertical layout),
+// else nothing.
 func (n *net) stubWish(v int, s *stub) diagram.Point {
 	if s.side != Auto {
 		return s.side.dir()
+	}
+	if s.hint != Auto {
+		return s.hint.dir()
 	}
 	var d diagram.Point
 	switch s.name {
@@ -116,14 +121,16 @@ func (n *net) fixPorts(comp []int) {
 				l.dir = diagram.Dir(v.angle + 25*(float64(k)-float64(len(tips)-1)/2))
 			}
 			// Base from out[1] to out[2]; order base legs by where their
-			// partner lies along that line.
+			// partner lies along that line, free legs by the side they ask
+			// for, else in output order top to bottom or left to right.
 			along := out[2].Sub(out[1]).Unit()
+			read := math.Copysign(1, along.X+along.Y) // +1 when along points down or right
 			key := func(l *vleg) float64 {
 				switch {
 				case l.edge != nil && l.edge.a != l.edge.b:
 					return n.verts[n.otherEnd(vi, l)].pos.Sub(v.pos).Dot(along)
 				case l.stub != nil:
-					return n.stubWish(vi, l.stub).Dot(along) * 1e3
+					return n.stubWish(vi, l.stub).Dot(along)*1e6 + read*float64(l.stub.order)
 				}
 				return 0
 			}
@@ -131,6 +138,25 @@ func (n *net) fixPorts(comp []int) {
 			for k, l := range bases {
 				l.port = out[1].Lerp(out[2], (float64(k)+1)/(float64(len(bases))+1))
 				l.dir, l.fixed = tipDir.Scale(-1), true
+			}
+			// A free leg the structure wants sideways (the physical leg of
+			// a matrix-product state of isometries) leaves from the base's
+			// corner on that side, in that direction.
+			if p := v.pref; p != (diagram.Point{}) && math.Abs(p.Dot(tipDir)) < 0.5 {
+				corner := out[1]
+				if out[2].Sub(v.pos).Dot(p) > out[1].Sub(v.pos).Dot(p) {
+					corner = out[2]
+				}
+				for i, l := range bases {
+					if l.stub != nil && n.stubWish(vi, l.stub) == (diagram.Point{}) {
+						l.port, l.dir = corner, p.Unit()
+						rest := slices.Delete(slices.Clone(bases), i, i+1)
+						for k, r := range rest {
+							r.port = out[1].Lerp(out[2], (float64(k)+1)/(float64(len(rest))+1))
+						}
+						break
+					}
+				}
 			}
 		case diagram.Bubble:
 			for _, l := range v.legs {
@@ -161,11 +187,12 @@ func (v *vert) aim(l *vleg) diagram.Point {
 	return v.pos
 }
 
-// wirePorts places both ends of every wire that is not a trace loop. Wires
-// between the same two tensors form a bundle of arcs: at each end they leave
-// spread around the tensor in clockwise order of leg index, so a bundle whose
-// two orders agree is drawn as parallel arcs (Tr(AB) = A_ij B_ji) and one
-// whose orders disagree is drawn crossed (Tr(ABᵀ) = A_ij B_ij).
+// wirePorts places both ends of every wire that is not a trace loop. Two
+// wires between the same two tensors form a pair of arcs: at each end they
+// leave spread around the tensor in clockwise order of leg index, so a pair
+// whose two orders agree is drawn as parallel arcs (Tr(AB) = A_ij B_ji) and
+// one whose orders disagree is drawn crossed (Tr(ABᵀ) = A_ij B_ij). Three or
+// more run as a cable of parallel straight wires.
 func (n *net) wirePorts(comp []int) {
 	in := map[int]bool{}
 	for _, v := range comp {
@@ -187,22 +214,40 @@ func (n *net) wirePorts(comp []int) {
 	for _, k := range keys {
 		es := bundles[k]
 		va, vb := n.verts[k.a], n.verts[k.b]
+		// A leg's place in its tensor's clockwise order: its index, counted
+		// from the other end for a tensor drawn upside down, whose legs are
+		// listed transposed (Bᵀ[i j] is B with its axes reversed).
+		order := func(v *vert, i int) int {
+			if v.flip {
+				return len(v.legs) - 1 - i
+			}
+			return i
+		}
 		legA := func(e *edge) (*vleg, int) {
 			if e.a == k.a {
-				return va.legs[e.la], e.la
+				return va.legs[e.la], order(va, e.la)
 			}
-			return va.legs[e.lb], e.lb
+			return va.legs[e.lb], order(va, e.lb)
 		}
 		legB := func(e *edge) (*vleg, int) {
 			if e.a == k.b {
-				return vb.legs[e.la], e.la
+				return vb.legs[e.la], order(vb, e.la)
 			}
-			return vb.legs[e.lb], e.lb
+			return vb.legs[e.lb], order(vb, e.lb)
 		}
 		byA := slices.Clone(es)
 		slices.SortStableFunc(byA, func(x, y *edge) int { _, i := legA(x); _, j := legA(y); return i - j })
 		byB := slices.Clone(es)
 		slices.SortStableFunc(byB, func(x, y *edge) int { _, i := legB(x); _, j := legB(y); return i - j })
+		// A join's legs have no order of their own: lay them parallel.
+		switch {
+		case vb.kind == diagram.Join:
+			byB = slices.Clone(byA)
+			slices.Reverse(byB)
+		case va.kind == diagram.Join:
+			byA = slices.Clone(byB)
+			slices.Reverse(byA)
+		}
 		nb := len(es)
 		for _, e := range es {
 			la, _ := legA(e)
@@ -215,6 +260,26 @@ func (n *net) wirePorts(comp []int) {
 			}
 			var pts []diagram.Point // from a to b
 			switch {
+			case nb > 2 && !la.fixed && !lb.fixed:
+				// Three or more wires run straight and parallel, in the
+				// order of the legs on a: a cable between the two tensors.
+				perp := d.CW()
+				half := math.Min(extent(va.box(), perp), extent(vb.box(), perp))
+				sp := math.Min(9, 1.6*half/float64(nb-1))
+				off := perp.Scale(ma * sp)
+				la.port, la.dir = va.shapeNode().Exit(va.pos.Add(off), d), d
+				lb.port, lb.dir = vb.shapeNode().Exit(vb.pos.Add(off), d.Scale(-1)), d.Scale(-1)
+				pts = []diagram.Point{la.port, lb.port}
+				// The cable is named once, on its first wire: "r, k, s".
+				e.cable = ""
+				if byA[0] == e {
+					names := make([]string, nb)
+					for k, x := range byA {
+						names[k] = x.label
+					}
+					e.cable = strings.Join(names, ", ")
+				}
+				e.inCable = true
 			case nb > 1 && !la.fixed && !lb.fixed:
 				// Spread the bundle's ends around each tensor and join them
 				// with arcs: angles grow clockwise with the leg order.

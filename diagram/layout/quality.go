@@ -1,6 +1,7 @@
 package layout
 
 import (
+	"fmt"
 	"math"
 
 	"github.com/strand-tn/strand/diagram"
@@ -32,6 +33,52 @@ const tolerance = 0.5
 // Measure computes the quality of a scene.
 func Measure(s *diagram.Scene) Quality {
 	var q Quality
+	for _, d := range Defects(s) {
+		switch d.Kind {
+		case NodeOverlap:
+			q.NodeOverlaps++
+		case LabelOverlap:
+			q.LabelOverlaps++
+		case WireThroughNode:
+			q.WiresThroughNodes++
+		case FreeLegCrossing:
+			q.FreeLegCrossings++
+		case WireCrossing:
+			q.WireCrossings++
+		}
+	}
+	return q
+}
+
+// DefectKind names one kind of defect that Quality counts.
+type DefectKind string
+
+// The defect kinds.
+const (
+	NodeOverlap     DefectKind = "node overlap"
+	LabelOverlap    DefectKind = "label overlap"
+	WireThroughNode DefectKind = "wire through node"
+	FreeLegCrossing DefectKind = "free leg crossing"
+	WireCrossing    DefectKind = "wire crossing"
+)
+
+// Defect is one thing a careful author would redraw: its kind and the
+// elements involved, as "node A", "label \"i\"", "wire j (A–B)".
+type Defect struct {
+	Kind DefectKind
+	What string
+}
+
+func (d Defect) String() string { return string(d.Kind) + ": " + d.What }
+
+// Defects lists the defects of a scene that Measure counts, in a fixed
+// order, so that a test can say what is wrong.
+func Defects(s *diagram.Scene) []Defect {
+	var out []Defect
+	add := func(k DefectKind, format string, args ...any) {
+		out = append(out, Defect{k, fmt.Sprintf(format, args...)})
+	}
+	wireName := func(w diagram.Wire) string { return fmt.Sprintf("wire %s (%s–%s)", w.Leg, w.From, w.To) }
 	parent := map[string]string{}
 	for _, n := range s.Nodes {
 		parent[n.ID] = n.Parent
@@ -54,7 +101,7 @@ func Measure(s *diagram.Scene) Quality {
 				continue
 			}
 			if shapesOverlap(a, b) {
-				q.NodeOverlaps++
+				add(NodeOverlap, "nodes %s and %s", a.ID, b.ID)
 			}
 		}
 	}
@@ -62,7 +109,7 @@ func Measure(s *diagram.Scene) Quality {
 	for i := range s.Labels {
 		for j := i + 1; j < len(s.Labels); j++ {
 			if s.Labels[i].Box.Inflate(-tolerance).Overlaps(s.Labels[j].Box.Inflate(-tolerance)) {
-				q.LabelOverlaps++
+				add(LabelOverlap, "labels %q and %q", s.Labels[i].Text, s.Labels[j].Text)
 			}
 		}
 		l := &s.Labels[i]
@@ -73,12 +120,12 @@ func Measure(s *diagram.Scene) Quality {
 			}
 			if n.Shape == diagram.Bubble {
 				if crossesContour(l.Box, n.Box) {
-					q.LabelOverlaps++
+					add(LabelOverlap, "label %q across bubble %s", l.Text, n.ID)
 				}
 				continue
 			}
 			if boxOnShape(l.Box.Inflate(-tolerance), n) {
-				q.LabelOverlaps++
+				add(LabelOverlap, "label %q on node %s", l.Text, n.ID)
 			}
 		}
 	}
@@ -98,22 +145,24 @@ func Measure(s *diagram.Scene) Quality {
 					continue
 				}
 				if crossesContourLine(wires[i], n.Box) {
-					q.WiresThroughNodes++
+					add(WireThroughNode, "%s across bubble %s", wireName(w), n.ID)
 				}
 				continue
 			}
 			if lineOnShape(wires[i], n) {
-				q.WiresThroughNodes++
+				add(WireThroughNode, "%s through node %s", wireName(w), n.ID)
 			}
 		}
 		for j := i + 1; j < len(wires); j++ {
-			q.WireCrossings += diagram.PolylinesCross(wires[i], wires[j])
+			for range diagram.PolylinesCross(wires[i], wires[j]) {
+				add(WireCrossing, "%s and %s", wireName(w), wireName(s.Wires[j]))
+			}
 		}
 	}
 
 	for i, st := range s.Stubs {
 		seg := st.Points
-		bad := false
+		bad := ""
 		// A bubble's leg is one line: the stub inside from its tensor to the
 		// contour, then the wire or stub outside from the bubble.
 		continues := func(node, leg string) bool {
@@ -124,7 +173,7 @@ func Measure(s *diagram.Scene) Quality {
 				continue
 			}
 			if diagram.PolylinesCross(seg, w) > 0 || polyDist(seg[len(seg)-1], w) < 1 {
-				bad = true
+				bad = wireName(s.Wires[k])
 			}
 		}
 		for j, o := range s.Stubs {
@@ -132,7 +181,7 @@ func Measure(s *diagram.Scene) Quality {
 				continue
 			}
 			if diagram.PolylinesCross(seg, o.Points) > 0 || polyDist(seg[len(seg)-1], o.Points) < 1 {
-				bad = true
+				bad = "free leg " + o.Leg
 			}
 		}
 		for k := range s.Nodes {
@@ -142,24 +191,24 @@ func Measure(s *diagram.Scene) Quality {
 			}
 			if n.Shape == diagram.Bubble {
 				if crossesContourLine(seg, n.Box) {
-					bad = true
+					bad = "bubble " + n.ID
 				}
 				continue
 			}
 			if lineOnShape(seg, n) {
-				bad = true
+				bad = "node " + n.ID
 			}
 		}
 		for k := range s.Labels {
 			if s.Labels[k].Stub != i+1 && diagram.PolylineHitsBox(seg, s.Labels[k].Box.Inflate(-tolerance)) {
-				bad = true
+				bad = fmt.Sprintf("label %q", s.Labels[k].Text)
 			}
 		}
-		if bad {
-			q.FreeLegCrossings++
+		if bad != "" {
+			add(FreeLegCrossing, "free leg %s of %s touches %s", st.Leg, st.Node, bad)
 		}
 	}
-	return q
+	return out
 }
 
 func radius(n *diagram.Node) float64 { return math.Min(n.W, n.H) / 2 }

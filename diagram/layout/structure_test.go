@@ -19,7 +19,7 @@ func netOf(n int, edges [][2]int) (*net, [][]int) {
 		g.Nodes[e[0]].Legs = append(g.Nodes[e[0]].Legs, Leg{Name: name})
 		g.Nodes[e[1]].Legs = append(g.Nodes[e[1]].Legs, Leg{Name: name})
 	}
-	nt, err := build(&g, Options{}, "", nil)
+	nt, err := build(&g, Options{}, "", "", nil)
 	if err != nil {
 		panic(err)
 	}
@@ -101,16 +101,33 @@ func TestGridRows(t *testing.T) {
 
 func TestNameMarkup(t *testing.T) {
 	for in, want := range map[string]string{
-		"W1":      "W1",
-		"W_1":     "W_{1}",
-		"p_12":    "p_{12}",
-		"W_O":     "W_{O}",
-		"seq_pos": `seq\_pos`,
-		"a^b":     `a\^b`,
-		"x_a_b":   "x_{a}_{b}",
+		"W1":    "W_{1}",
+		"Top":   "Top",
+		"dzdW":  "dzdW",
+		"W_1":   "W_{1}",
+		"W_O":   "W_{O}",
+		"W_out": "W_{out}",
+		"a^b":   `a\^b`,
+		"x_a_b": `x_{a\_b}`,
+		"_x":    "_{x}",
+		"T_":    `T\_`,
 	} {
-		if got := nameMarkup(in); got != want {
-			t.Errorf("nameMarkup(%q) = %q, want %q", in, got, want)
+		if got := tensorMarkup(in); got != want {
+			t.Errorf("tensorMarkup(%q) = %q, want %q", in, got, want)
+		}
+	}
+	for in, want := range map[string]string{
+		"i":         "i",
+		"z2":        "z_{2}",
+		"p_12":      "p_{12}",
+		"b_1":       "b_{1}",
+		"seq_pos":   "seq pos",
+		"num_heads": "num heads",
+		"x_a_b":     "x_{a}_{b}",
+		"a__bc":     `a\_ bc`,
+	} {
+		if got := legMarkup(in); got != want {
+			t.Errorf("legMarkup(%q) = %q, want %q", in, got, want)
 		}
 	}
 }

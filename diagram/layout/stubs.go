@@ -110,10 +110,22 @@ func (n *net) placeStubs(comp []int, o *obstacles) ([]*stub, []diagram.Label) {
 			stubs = append(stubs, s)
 		}
 	}
-	slices.SortStableFunc(stubs, func(a, b *stub) int { return a.order - b.order })
+	// Legs that ask for a side (the first free leg left, the last right,
+	// a hint) choose first, then the others in output order.
+	wishes := func(s *stub) int {
+		if s.side != Auto || s.hint != Auto || s.name == n.firstFree || s.name == n.lastFree {
+			return 0
+		}
+		return 1
+	}
+	slices.SortStableFunc(stubs, func(a, b *stub) int {
+		if d := wishes(a) - wishes(b); d != 0 {
+			return d
+		}
+		return a.order - b.order
+	})
 	var labels []diagram.Label
 	lone := len(comp) == 1
-	rank := map[int]int{}
 	for _, s := range stubs {
 		v := n.verts[s.v]
 		l := v.legs[s.leg]
@@ -159,9 +171,13 @@ func (n *net) placeStubs(comp []int, o *obstacles) ([]*stub, []diagram.Label) {
 			dir = n.occupied(s.v)[0].Scale(-1)
 		default:
 			var want diagram.Point
-			if lone {
-				want = n.loneDir(stubs, s, rank[s.v])
-				rank[s.v]++
+			switch {
+			case s.hint != Auto:
+				want = s.hint.dir()
+			case lone:
+				want = n.loneDir(stubs, s)
+			default:
+				want = n.prefFan(stubs, s, wishes)
 			}
 			dir = n.bestStubDir(s, want, try)
 		}
@@ -180,12 +196,15 @@ func (n *net) placeStubs(comp []int, o *obstacles) ([]*stub, []diagram.Label) {
 // loneDir is the direction of the rank-th free leg of a tensor standing
 // alone: its first free leg points left and its last right (a vector's one
 // leg left, unless it is the network's last free leg), the others down,
-// up, then diagonally.
-func (n *net) loneDir(stubs []*stub, s *stub, rank int) diagram.Point {
-	k := 0
+// up, then diagonally; four legs or more fan out along the bottom.
+func (n *net) loneDir(stubs []*stub, s *stub) diagram.Point {
+	k, rank := 0, 0
 	for _, t := range stubs {
 		if t.v == s.v {
 			k++
+			if t.order < s.order {
+				rank++
+			}
 		}
 	}
 	var d diagram.Point
@@ -196,6 +215,9 @@ func (n *net) loneDir(stubs []*stub, s *stub, rank int) diagram.Point {
 		d = diagram.Pt(-1, 0)
 	case rank == k-1:
 		d = diagram.Pt(1, 0)
+	case k >= 4:
+		// Four legs or more: a fan along the bottom, left to right in order.
+		d = diagram.Dir(180 - float64(rank)*180/float64(k-1))
 	default:
 		d = []diagram.Point{{Y: 1}, {Y: -1}, diagram.Pt(-1, 1).Unit(), diagram.Pt(1, 1).Unit(),
 			diagram.Pt(-1, -1).Unit(), diagram.Pt(1, -1).Unit()}[(rank-1)%6]
@@ -255,14 +277,50 @@ func (n *net) bestStubDir(s *stub, want diagram.Point, try func(diagram.Point) (
 	return best
 }
 
+// prefFan spreads the free legs of a tensor that have no wish of their own
+// around the direction the structure prefers for them, 50° apart, in
+// output order (two physical legs of a MERA's disentangler: down-left and
+// down-right). One such leg, or no preference: no wish.
+func (n *net) prefFan(stubs []*stub, s *stub, wishes func(*stub) int) diagram.Point {
+	p := n.verts[s.v].pref
+	if p == (diagram.Point{}) || wishes(s) == 0 {
+		return diagram.Point{}
+	}
+	k, rank := 0, 0
+	for _, t := range stubs {
+		if t.v == s.v && wishes(t) == 1 {
+			k++
+			if t.order < s.order {
+				rank++
+			}
+		}
+	}
+	if k < 2 {
+		return diagram.Point{}
+	}
+	return spreadAround(p.Unit(), rank, k, 50)
+}
+
+// spreadAround is the direction of the rank-th of k legs fanned step
+// degrees apart around base, the first on top or on the left.
+func spreadAround(base diagram.Point, rank, k int, step float64) diagram.Point {
+	off := (float64(rank) - float64(k-1)/2) * step
+	if base.X < -1e-9 || math.Abs(base.X) <= 1e-9 && base.Y > 0 {
+		off = -off
+	}
+	return diagram.Dir(base.Angle() + off)
+}
+
 // fanDir is the direction of a free leg of a join: the join's free legs
 // fan out, 35° apart, opposite its wires, the first (in output order) on
 // top or on the left.
 func (n *net) fanDir(stubs []*stub, s *stub) diagram.Point {
-	var base diagram.Point
-	for _, l := range n.verts[s.v].legs {
-		if l.edge != nil {
-			base = base.Sub(l.dir)
+	base := n.verts[s.v].pref // a join on a residual stream: the stream goes on
+	if base == (diagram.Point{}) {
+		for _, l := range n.verts[s.v].legs {
+			if l.edge != nil {
+				base = base.Sub(l.dir)
+			}
 		}
 	}
 	if base.Len() < 1e-9 {
@@ -271,7 +329,6 @@ func (n *net) fanDir(stubs []*stub, s *stub) diagram.Point {
 			base = diagram.Pt(1, 0)
 		}
 	}
-	base = base.Unit()
 	k, rank := 0, 0
 	for _, t := range stubs {
 		if t.v == s.v {
@@ -281,9 +338,5 @@ func (n *net) fanDir(stubs []*stub, s *stub) diagram.Point {
 			k++
 		}
 	}
-	off := (float64(rank) - float64(k-1)/2) * 35
-	if base.X < -1e-9 || math.Abs(base.X) <= 1e-9 && base.Y > 0 {
-		off = -off
-	}
-	return diagram.Dir(base.Angle() + off)
+	return spreadAround(base.Unit(), rank, k, 35)
 }
