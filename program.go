@@ -104,3 +104,28 @@ func (p *Program) Grad(opts Options, simplify bool, wrt ...string) (*Derivative,
 	name := "d" + net.Statements[target].Name + "_d" + strings.Join(wrt, "_d")
 	return &Derivative{Name: name, Expr: x}, nil
 }
+
+// Verdict is the check of one equation (see grad.Verdict): pass or fail,
+// whether the symbols or the numbers decided, and the largest difference.
+type Verdict = grad.Verdict
+
+// Check checks every equation of the program: symbolically where the sides
+// simplify to the same terms, and always numerically, on the named inputs
+// and seeded random tensors of their kinds for the rest (opts.Seed).
+// Decompositions in the program are computed first.
+func (p *Program) Check(inputs Inputs, opts Options) ([]Verdict, error) {
+	net, err := p.Resolve(inputs, opts)
+	if err != nil {
+		return nil, err
+	}
+	ops := make([]*Tensor[float64], len(net.Inputs))
+	for k, in := range net.Inputs {
+		ops[k] = inputs[in.Name]
+	}
+	opts.Random = true
+	results, err := runResolved(net, ops, opts)
+	if err != nil {
+		return nil, err
+	}
+	return grad.CheckResults(net, results), nil
+}

@@ -159,7 +159,7 @@ func runResolved[T Elem](net *network.Program, ops []*Tensor[T], opts Options) (
 		}
 		ops[k] = tensor.Convert[T](random[k])
 	}
-	return contract.RunProgram(net, ops, opts.contract())
+	return contract.RunProgramWith(net, ops, opts.contract(), decomposer[T])
 }
 
 // RandomInputs returns seeded random values for the tensors a resolved

@@ -1,6 +1,7 @@
 package contract
 
 import (
+	"fmt"
 	"math"
 
 	"github.com/strand-tn/strand/network"
@@ -20,9 +21,24 @@ type Result[T tensor.Elem] struct {
 	Pass      bool
 }
 
+// Decomposer computes the factors of a decomposition statement
+// (U[i a] S[a] V†[a k] = svd(M[i k])) from the value of its argument, whose
+// axes follow st.RHS.Output: the data of each node of st.Factors, in order.
+// Package strand provides one built on package decomp.
+type Decomposer[T tensor.Elem] func(st *network.Statement, arg *tensor.Dense[T]) ([]*tensor.Dense[T], error)
+
 // RunProgram evaluates the statements of a resolved program in order. Each
-// assignment binds its name for the statements after it.
+// assignment binds its name for the statements after it. A program with
+// decompositions needs RunProgramWith.
 func RunProgram[T tensor.Elem](prog *network.Program, inputs []*tensor.Dense[T], opts Options) ([]Result[T], error) {
+	return RunProgramWith(prog, inputs, opts, nil)
+}
+
+// RunProgramWith is RunProgram with the decompositions of dec. For a
+// decomposition, Value is the argument, LHS the contraction of the factors
+// and MaxError the reconstruction error; Pass is always true, since a
+// truncated decomposition is not exact by design.
+func RunProgramWith[T tensor.Elem](prog *network.Program, inputs []*tensor.Dense[T], opts Options, dec Decomposer[T]) ([]Result[T], error) {
 	b := Bindings[T]{Inputs: inputs, Named: map[string]*tensor.Dense[T]{}}
 	results := make([]Result[T], 0, len(prog.Statements))
 	for _, st := range prog.Statements {
@@ -34,6 +50,23 @@ func RunProgram[T tensor.Elem](prog *network.Program, inputs []*tensor.Dense[T],
 		switch st.Kind {
 		case network.Assign:
 			b.Named[st.Name] = r.Value
+		case network.Decompose:
+			if dec == nil {
+				return results, fmt.Errorf("contract: %s needs the decompositions of package decomp: run the program with package strand", st.Func)
+			}
+			factors, err := dec(st, r.Value)
+			if err != nil {
+				return results, err
+			}
+			for k, f := range st.Factors {
+				b.Named[f.Name] = factors[k]
+			}
+			if r.LHS, err = EvalExpr(st.LHS, b, opts); err != nil {
+				return results, err
+			}
+			r.MaxError = tensor.MaxAbsDiff(r.LHS, r.Value)
+			r.Tolerance = EquationTolerance[T]() * max(1, r.Value.MaxAbs())
+			r.Pass = true
 		case network.Equation:
 			if r.LHS, err = EvalExpr(st.LHS, b, opts); err != nil {
 				return results, err

@@ -41,6 +41,13 @@ func Check[T Float](prog *network.Program, inputs []*tensor.Dense[T], opts Optio
 	if err != nil {
 		return nil, err
 	}
+	return CheckResults(prog, results), nil
+}
+
+// CheckResults is Check on a program already evaluated (results[i] is the
+// numeric result of statement i, as contract.RunProgram or strand.Run give
+// them, which also evaluates decompositions).
+func CheckResults[T Float](prog *network.Program, results []contract.Result[T]) []Verdict {
 	var out []Verdict
 	for i, r := range results {
 		st := prog.Statements[i]
@@ -64,7 +71,7 @@ func Check[T Float](prog *network.Program, inputs []*tensor.Dense[T], opts Optio
 		}
 		out = append(out, v)
 	}
-	return out, nil
+	return out
 }
 
 // symbolicallyEqual reports whether the sides of equation i simplify to the

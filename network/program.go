@@ -42,25 +42,31 @@ type Input struct {
 type StatementKind int
 
 const (
-	Assign   StatementKind = iota // M[i j] = …: defines tensor Name
-	Eval                          // an expression alone
-	Equation                      // lhs == rhs or lhs != rhs, to be checked
+	Assign    StatementKind = iota // M[i j] = …: defines tensor Name
+	Eval                           // an expression alone
+	Equation                       // lhs == rhs or lhs != rhs, to be checked
+	Decompose                      // U[i a] S[a] V†[a k] = svd(M[i k]): defines the factors
 )
 
 func (k StatementKind) String() string {
-	return [...]string{"assign", "eval", "equation"}[k]
+	return [...]string{"assign", "eval", "equation", "decompose"}[k]
 }
 
 // Statement is one resolved statement. RHS is the value of an assignment or
 // an expression, and the right side of an equation, whose left side is LHS.
-// Both sides of an equation have the same free legs, in LHS's order.
+// Both sides of an equation have the same free legs, in LHS's order. For a
+// decomposition, RHS is the argument, LHS the product of the factors (one
+// term, free legs in the argument's order), Func the decomposition and
+// Factors the nodes of LHS that it defines, in the order written.
 type Statement struct {
-	Kind StatementKind
-	Name string
-	LHS  *Expr
-	RHS  *Expr
-	Rel  notation.Relation
-	Pos  int
+	Kind    StatementKind
+	Name    string
+	LHS     *Expr
+	RHS     *Expr
+	Rel     notation.Relation
+	Func    string
+	Factors []*Node
+	Pos     int
 }
 
 // Program is a resolved program: its statements in order and the tensors it reads.
@@ -279,6 +285,8 @@ func (pb *progBuilder) findInputs(p *notation.Program) error {
 			exprs = []notation.Expr{s.X}
 		case *notation.EquationStmt:
 			exprs = []notation.Expr{s.LHS, s.RHS}
+		case *notation.DecompStmt:
+			exprs = s.Call.Args
 		}
 		for _, x := range exprs {
 			walkTensors(x, func(t *notation.Tensor) {
@@ -291,19 +299,34 @@ func (pb *progBuilder) findInputs(p *notation.Program) error {
 				}
 			})
 		}
-		if a, ok := s.(*notation.AssignStmt); ok {
-			name := a.LHS.Name
-			switch _, input := pb.inputIdx[name]; {
-			case pb.defined[name]:
-				return errorf(a.LHS.Pos, "tensor %s is defined twice", name)
-			case input:
-				return errorf(a.LHS.Pos, "tensor %s is defined here but used as an input before", name)
-			case !pb.kindOf(name).HasData():
-				return errorf(a.LHS.Pos, "%s is a %s and cannot be defined", name, pb.kindOf(name))
+		var defines []*notation.Tensor
+		switch s := s.(type) {
+		case *notation.AssignStmt:
+			defines = []*notation.Tensor{s.LHS}
+		case *notation.DecompStmt:
+			defines = s.Factors
+		}
+		for _, t := range defines {
+			if err := pb.define(t); err != nil {
+				return err
 			}
-			pb.defined[name] = true
 		}
 	}
+	return nil
+}
+
+// define records that a statement defines tensor t.
+func (pb *progBuilder) define(t *notation.Tensor) error {
+	name := t.Name
+	switch _, input := pb.inputIdx[name]; {
+	case pb.defined[name]:
+		return errorf(t.Pos, "tensor %s is defined twice", name)
+	case input:
+		return errorf(t.Pos, "tensor %s is defined here but used as an input before", name)
+	case !pb.kindOf(name).HasData():
+		return errorf(t.Pos, "%s is a %s and cannot be defined", name, pb.kindOf(name))
+	}
+	pb.defined[name] = true
 	return nil
 }
 
@@ -422,6 +445,8 @@ func (pb *progBuilder) statement(s notation.Stmt) (*Statement, error) {
 		if err == nil {
 			err = alignSides(st.LHS, st.RHS, s.RelPos)
 		}
+	case *notation.DecompStmt:
+		err = sb.decomposition(st, s)
 	default:
 		return nil, nil
 	}

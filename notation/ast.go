@@ -187,7 +187,7 @@ type Program struct {
 func (p *Program) Span() (int, int) { return p.Pos, p.End }
 
 // Stmt is one statement of a [Program]: *CommentStmt, *DimStmt, *KindStmt,
-// *HintStmt, *AssignStmt, *ExprStmt or *EquationStmt.
+// *HintStmt, *AssignStmt, *DecompStmt, *ExprStmt or *EquationStmt.
 type Stmt interface {
 	Node
 	Info() *StmtInfo
@@ -271,6 +271,18 @@ type AssignStmt struct {
 	StmtInfo
 	LHS *Tensor
 	RHS Expr
+}
+
+// Decompositions are the functions a [DecompStmt] may call.
+var Decompositions = []string{"svd", "qr", "cp", "tucker", "tt"}
+
+// DecompStmt defines tensors as the factors of a decomposition of a value:
+// U[i a] λ[a] V†[a k] = svd(M[i k]). Each leg of the argument goes to the
+// factor that carries it; the other legs are the new bonds.
+type DecompStmt struct {
+	StmtInfo
+	Factors []*Tensor
+	Call    *FuncCall // Func is one of Decompositions
 }
 
 // ExprStmt is an expression alone; its free legs are the legs that appear

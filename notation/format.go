@@ -183,6 +183,15 @@ func formatStmt(b *strings.Builder, s Stmt) {
 		formatExpr(b, s.LHS)
 		b.WriteString(" = ")
 		formatExpr(b, s.RHS)
+	case *DecompStmt:
+		for i, t := range s.Factors {
+			if i > 0 {
+				b.WriteByte(' ')
+			}
+			formatExpr(b, t)
+		}
+		b.WriteString(" = ")
+		formatExpr(b, s.Call)
 	case *ExprStmt:
 		formatExpr(b, s.X)
 	case *EquationStmt:

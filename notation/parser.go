@@ -1,6 +1,7 @@
 package notation
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -159,12 +160,24 @@ func (p *parser) exprStmt() Stmt {
 	case tColon:
 		return p.kindStmt(x)
 	case tAssign:
-		t, ok := x.(*Tensor)
-		if !ok || t.Conj || t.Transpose || t.Inverse {
-			p.fail(exprPos(x), "the left side of '=' must be a tensor such as M[i j] (use '==' for an equation)")
+		if t, ok := x.(*Tensor); ok && !t.Conj && !t.Transpose && !t.Inverse {
+			p.next()
+			return &AssignStmt{LHS: t, RHS: p.sum()}
+		}
+		factors, ok := factorList(x)
+		if !ok {
+			p.fail(exprPos(x), "the left side of '=' must be a tensor such as M[i j] (use '==' for an equation), or the factors of a decomposition: U[i a] S[a] V†[a k] = svd(M[i k])")
 		}
 		p.next()
-		return &AssignStmt{LHS: t, RHS: p.sum()}
+		rhs := p.sum()
+		call, ok := rhs.(*FuncCall)
+		if !ok || !slices.Contains(Decompositions, call.Func) {
+			p.fail(exprPos(rhs), "factors on the left of '=' need a decomposition on the right: %s, as in U[i a] S[a] V†[a k] = svd(M[i k])", strings.Join(Decompositions, ", "))
+		}
+		if len(call.Args) != 1 || call.Leg != "" || len(call.Legs) > 0 {
+			p.fail(call.Pos, "%s takes one tensor expression, without a subscript or legs: %s(M[i k])", call.Func, call.Func)
+		}
+		return &DecompStmt{Factors: factors, Call: call}
 	case tEq, tNe:
 		rel := RelEqual
 		if p.tok.kind == tNe {
@@ -175,6 +188,29 @@ func (p *parser) exprStmt() Stmt {
 		return &EquationStmt{LHS: x, RHS: p.sum(), Rel: rel, RelPos: pos}
 	}
 	return &ExprStmt{X: x}
+}
+
+// factorList returns the tensors of a product of tensors (transposed or
+// conjugated ones allowed, inverses not).
+func factorList(x Expr) ([]*Tensor, bool) {
+	var xs []Expr
+	switch x := x.(type) {
+	case *Product:
+		xs = x.Factors
+	case *Tensor:
+		xs = []Expr{x}
+	default:
+		return nil, false
+	}
+	var out []*Tensor
+	for _, f := range xs {
+		t, ok := f.(*Tensor)
+		if !ok || t.Inverse {
+			return nil, false
+		}
+		out = append(out, t)
+	}
+	return out, len(out) > 1
 }
 
 // exprPos returns the offset where the expression starts.

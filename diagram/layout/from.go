@@ -113,6 +113,17 @@ func FromStatement(st *network.Statement, opt FromOptions) (Figure, error) {
 			rel = "≠"
 		}
 		return Figure{Sides: []Sum{l, r}, Rels: []string{rel}}, nil
+	case network.Decompose:
+		// M = U λ V†: the argument, then the factors the decomposition makes.
+		arg, err := FromExpr(st.RHS, opt)
+		if err != nil {
+			return Figure{}, fmt.Errorf("argument: %w", err)
+		}
+		factors, err := FromExpr(st.LHS, opt)
+		if err != nil {
+			return Figure{}, fmt.Errorf("factors: %w", err)
+		}
+		return Figure{Sides: []Sum{arg, factors}, Rels: []string{"="}}, nil
 	case network.Assign:
 		if !opt.NoLHS {
 			f.Sides = append(f.Sides, Sum{Terms: []Term{{Graph: newConv(opt).assigned(st)}}})

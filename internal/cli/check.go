@@ -36,15 +36,14 @@ func runCheck(env *Env, input string, seed uint64, dims map[string]int) error {
 	if err != nil {
 		return err
 	}
-	prog, err := resolveProgram(src, dims)
-	if err != nil {
-		return err
+	if form := notation.DetectForm(src); form != notation.FormProgram {
+		return fmt.Errorf("the input reads as %s, not index notation: check takes statements with equations (lhs == rhs)", form)
 	}
-	inputs, err := strand.RandomInputs(prog, seed)
+	p, err := strand.Parse(src)
 	if err != nil {
-		return err
+		return withSource(err, src)
 	}
-	verdicts, err := grad.Check(prog, inputs, grad.Options{})
+	verdicts, err := p.Check(nil, strand.Options{Axes: dims, Seed: seed})
 	if err != nil {
 		return withSource(err, src)
 	}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/strand-tn/strand"
 	"github.com/strand-tn/strand/contract"
+	"github.com/strand-tn/strand/network"
 	"github.com/strand-tn/strand/notation"
 	"github.com/strand-tn/strand/tensor"
 	"github.com/strand-tn/strand/tensorio"
@@ -103,17 +104,20 @@ func reportProgram(w io.Writer, src string, results []strand.Result[float64]) (*
 	var value *tensor.Dense[float64]
 	failed := 0
 	for _, r := range results {
-		if r.LHS == nil {
-			value = r.Value
-			continue
-		}
-		status := "pass"
-		if !r.Pass {
-			status = "FAIL"
-			failed++
-		}
 		line, _ := notation.LineCol(src, r.Statement.Pos)
-		fmt.Fprintf(w, "%s  line %d: max |lhs − rhs| = %.3g (tolerance %.3g)\n", status, line, r.MaxError, r.Tolerance)
+		switch r.Statement.Kind {
+		case network.Equation:
+			status := "pass"
+			if !r.Pass {
+				status = "FAIL"
+				failed++
+			}
+			fmt.Fprintf(w, "%s  line %d: max |lhs − rhs| = %.3g (tolerance %.3g)\n", status, line, r.MaxError, r.Tolerance)
+		case network.Decompose:
+			fmt.Fprintf(w, "%s  line %d: max reconstruction error %.3g\n", r.Statement.Func, line, r.MaxError)
+		default:
+			value = r.Value
+		}
 	}
 	if value == nil && len(results) > 0 {
 		value = results[len(results)-1].Value

@@ -8,6 +8,7 @@ import (
 
 	"github.com/strand-tn/strand"
 	"github.com/strand-tn/strand/examples"
+	"github.com/strand-tn/strand/network"
 	"github.com/strand-tn/strand/notation"
 	"github.com/strand-tn/strand/tensor"
 )
@@ -56,12 +57,16 @@ func runProgramText(w io.Writer, name, text string, seed uint64) error {
 	for _, r := range results {
 		line, _ := notation.LineCol(text, r.Statement.Pos)
 		src := strings.TrimSpace(strings.Split(text, "\n")[line-1])
-		if r.LHS != nil {
+		switch r.Statement.Kind {
+		case network.Equation:
 			status := "holds"
 			if !r.Pass {
 				status, failed = "FAILS", failed+1
 			}
 			fmt.Fprintf(w, "  line %d  %-7s max |lhs − rhs| = %.2g   %s\n", line, status, r.MaxError, src)
+			continue
+		case network.Decompose:
+			fmt.Fprintf(w, "  line %d  %-7s max reconstruction error %.2g   %s\n", line, r.Statement.Func, r.MaxError, src)
 			continue
 		}
 		fmt.Fprintf(w, "  line %d  %-7s %s   %s\n", line, "value", describe(r.Value), src)

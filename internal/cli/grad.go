@@ -8,7 +8,6 @@ import (
 	"strings"
 
 	"github.com/strand-tn/strand"
-	"github.com/strand-tn/strand/network"
 	"github.com/strand-tn/strand/notation"
 )
 
@@ -61,24 +60,6 @@ func readSource(input string) (string, error) {
 		return "", fmt.Errorf("no file %s", input)
 	}
 	return input, nil
-}
-
-// resolveProgram parses and resolves index notation, sizes from its dim
-// lines and from dims.
-func resolveProgram(src string, dims map[string]int) (*network.Program, error) {
-	node, err := notation.Parse(src)
-	if err != nil {
-		return nil, withSource(err, src)
-	}
-	p, ok := node.(*notation.Program)
-	if !ok {
-		return nil, fmt.Errorf("the input reads as %s, not index notation: write statements such as 'z = A[i j] B[j i]' with a dim line", notation.DetectForm(src))
-	}
-	prog, err := network.FromProgram(p, network.ProgramOptions{Dims: dims})
-	if err != nil {
-		return nil, withSource(err, src)
-	}
-	return prog, nil
 }
 
 func runGrad(env *Env, input string, wrt []string, simplify bool, dims map[string]int, out string) error {
