@@ -67,7 +67,7 @@ func Render(s *diagram.Scene, opt Options) (*image.RGBA, error) {
 	if !opt.Transparent {
 		draw.Draw(img, img.Bounds(), image.White, image.Point{}, draw.Src)
 	}
-	r := &renderer{img: img, k: k, origin: b.Min()}
+	r := &renderer{img: img, k: k, origin: b.Min(), faces: map[faceKey]font.Face{}}
 	fill := make(map[string]color.RGBA)
 	for _, n := range s.Nodes {
 		hex, err := diagram.ColorHex(n.Color)
@@ -134,6 +134,7 @@ type renderer struct {
 	img    *image.RGBA
 	k      float64
 	origin diagram.Point
+	faces  map[faceKey]font.Face // a font.Face is not safe for concurrent use: one set per render
 }
 
 // px maps a scene point to pixel coordinates.
@@ -322,11 +323,11 @@ var (
 	fontsOnce sync.Once
 	fonts     [2]*opentype.Font
 	fontsErr  error
-	faceMu    sync.Mutex
-	faceCache = map[faceKey]font.Face{}
 )
 
-func face(italic bool, size float64) (font.Face, error) {
+// face returns the renderer's face of the embedded Go font (italic or not)
+// at a size; the parsed fonts are shared, the faces are the renderer's own.
+func (r *renderer) face(italic bool, size float64) (font.Face, error) {
 	fontsOnce.Do(func() {
 		for i, ttf := range [][]byte{goregular.TTF, goitalic.TTF} {
 			fonts[i], fontsErr = opentype.Parse(ttf)
@@ -338,10 +339,8 @@ func face(italic bool, size float64) (font.Face, error) {
 	if fontsErr != nil {
 		return nil, fmt.Errorf("raster: embedded Go font: %w", fontsErr)
 	}
-	faceMu.Lock()
-	defer faceMu.Unlock()
 	k := faceKey{italic, size}
-	if f, ok := faceCache[k]; ok {
+	if f, ok := r.faces[k]; ok {
 		return f, nil
 	}
 	idx := 0
@@ -352,7 +351,7 @@ func face(italic bool, size float64) (font.Face, error) {
 	if err != nil {
 		return nil, fmt.Errorf("raster: %w", err)
 	}
-	faceCache[k] = f
+	r.faces[k] = f
 	return f, nil
 }
 
@@ -374,7 +373,7 @@ func (r *renderer) label(l diagram.Label) error {
 	}
 	x0 := l.X - l.W/2
 	for _, sp := range spans {
-		f, err := face(sp.Italic, sp.Size*r.k)
+		f, err := r.face(sp.Italic, sp.Size*r.k)
 		if err != nil {
 			return err
 		}
