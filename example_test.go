@@ -2,6 +2,7 @@ package strand_test
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/strand-tn/strand"
 	"github.com/strand-tn/strand/tensor"
@@ -65,4 +66,27 @@ func ExampleParse() {
 	results, _ := p.Eval(nil, strand.Options{Random: true, Seed: 1})
 	fmt.Println(results[0].Pass)
 	// Output: true
+}
+
+func ExampleDraw() {
+	var svg strings.Builder
+	err := strand.Draw(&svg, "M[i j] = A[i α β] v[β] B[β α j]", strand.SVG, strand.DrawOptions{})
+	fmt.Println(err, strings.HasPrefix(svg.String(), "<svg"), strings.Count(svg.String(), "<title>A"))
+	// Output: <nil> true 1
+}
+
+func ExampleProgram_Grad() {
+	p, _ := strand.Parse("dim i=3 j=3\nz = B[j i] A[i j]")
+	d, _ := p.Grad(strand.Options{}, true, "A")
+	fmt.Print(d)
+	// Output:
+	// dim i=3 j=3
+	// dz_dA[i j] = B[j i]
+}
+
+func ExampleProgram_Check() {
+	p, _ := strand.Parse("dim i=6 k=4\nU[i a] λ[a] V†[a k] = svd(M[i k])\nM[i k] == U[i a] λ[a] V†[a k]")
+	verdicts, _ := p.Check(nil, strand.Options{Seed: 1})
+	fmt.Println(verdicts[0].Pass, verdicts[0].Method)
+	// Output: true numeric
 }

@@ -3,14 +3,11 @@ package studio
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
+	"github.com/strand-tn/strand"
 
 	"github.com/strand-tn/strand/diagram"
 	"github.com/strand-tn/strand/diagram/layout"
-	"github.com/strand-tn/strand/diagram/raster"
-	"github.com/strand-tn/strand/diagram/svg"
-	"github.com/strand-tn/strand/diagram/tikz"
 	"github.com/strand-tn/strand/notation"
 )
 
@@ -59,20 +56,7 @@ func (s *Server) export(ctx context.Context, req *exportRequest) (*file, error) 
 		return nil, err
 	}
 	var buf bytes.Buffer
-	switch req.Format {
-	case "svg":
-		err = svg.Render(&buf, scene, svg.Options{})
-	case "tikz":
-		err = tikz.Render(&buf, scene, tikz.Options{})
-	case "png":
-		err = raster.PNG(&buf, scene, raster.Options{})
-	case "json":
-		var b []byte
-		if b, err = json.MarshalIndent(scene, "", "  "); err == nil {
-			buf.Write(append(b, '\n'))
-		}
-	}
-	if err != nil {
+	if err := strand.Render(&buf, scene, strand.Format(req.Format), 0); err != nil {
 		return nil, &httpError{422, err.Error()}
 	}
 	name := "strand." + f.ext

@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
@@ -9,11 +8,8 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/strand-tn/strand"
 	"github.com/strand-tn/strand/diagram"
-	"github.com/strand-tn/strand/diagram/layout"
-	"github.com/strand-tn/strand/diagram/raster"
-	"github.com/strand-tn/strand/diagram/svg"
-	"github.com/strand-tn/strand/diagram/tikz"
 	"github.com/strand-tn/strand/examples"
 )
 
@@ -43,8 +39,9 @@ func init() {
 				if err != nil {
 					return err
 				}
-				fo := layout.FromOptions{NoLHS: *value, Flat: *flat, Hole: strings.Fields(*hole)}
-				scene, err := sceneOf(text, axes, fo, layout.Options{Sizes: *sizes, NoLegLabels: *noLeg})
+				opts := strand.DrawOptions{Dims: axes, NoLHS: *value, Flat: *flat, Hole: strings.Fields(*hole),
+					Sizes: *sizes, NoLegLabels: *noLeg, Scale: *scale}
+				scene, err := sceneOf(text, opts)
 				if err != nil {
 					return err
 				}
@@ -74,42 +71,20 @@ func drawInput(input string) (string, error) {
 	return input, nil
 }
 
-// sceneOf lays out any notation (see layout.FromText), the figures of a
-// program one below the other, with the source line and a caret under
-// the fault of an error.
-func sceneOf(text string, dims map[string]int, fo layout.FromOptions, lo layout.Options) (*diagram.Scene, error) {
-	figs, err := layout.FromText(text, dims, fo)
-	if err != nil {
-		return nil, withSource(err, text)
-	}
-	return layout.LayoutFigures(figs, lo)
+// sceneOf lays out any notation (see strand.Layout), with the source line
+// and a caret under the fault of an error.
+func sceneOf(text string, opts strand.DrawOptions) (*diagram.Scene, error) {
+	s, err := strand.Layout(text, opts)
+	return s, withSource(err, text)
 }
 
-// writeScene writes a scene to path in the format its extension names:
-// .svg, .tex (TikZ), .png or .json. scale is the PNG's pixels per unit or
-// the SVG's size factor (0: the default).
+// writeScene writes a scene to path in the format its extension names.
 func writeScene(path string, s *diagram.Scene, scale float64) error {
-	var write func(io.Writer) error
-	switch ext := strings.ToLower(filepath.Ext(path)); ext {
-	case ".svg":
-		write = func(w io.Writer) error { return svg.Render(w, s, svg.Options{Scale: scale}) }
-	case ".tex":
-		write = func(w io.Writer) error { return tikz.Render(w, s, tikz.Options{}) }
-	case ".png":
-		write = func(w io.Writer) error { return raster.PNG(w, s, raster.Options{Scale: scale}) }
-	case ".json":
-		write = func(w io.Writer) error {
-			b, err := json.Marshal(s)
-			if err != nil {
-				return err
-			}
-			_, err = w.Write(append(b, '\n'))
-			return err
-		}
-	default:
-		return fmt.Errorf("draw: -o %s: the extension %q is not .svg, .tex, .png or .json", path, ext)
+	f, err := strand.FormatOf(path)
+	if err != nil {
+		return err
 	}
-	return writeFileAtomic(path, write)
+	return writeFileAtomic(path, func(w io.Writer) error { return strand.Render(w, s, f, scale) })
 }
 
 // writeFileAtomic writes a file through a temporary file beside it,

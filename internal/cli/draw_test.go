@@ -3,6 +3,7 @@ package cli
 import (
 	"bytes"
 	"encoding/json"
+	"github.com/strand-tn/strand"
 	"image/png"
 	"os"
 	"path/filepath"
@@ -10,7 +11,6 @@ import (
 	"testing"
 
 	"github.com/strand-tn/strand/diagram"
-	"github.com/strand-tn/strand/diagram/layout"
 )
 
 // TestDrawFormats draws one network in every format and reads each back.
@@ -144,7 +144,7 @@ func TestWriteFileAtomic(t *testing.T) {
 	if err := os.WriteFile(path, []byte("old"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	s, err := sceneOf("ij,jk->ik", nil, layout.FromOptions{}, layout.Options{})
+	s, err := sceneOf("ij,jk->ik", strand.DrawOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}

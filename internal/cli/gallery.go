@@ -11,7 +11,6 @@ import (
 	"strings"
 
 	"github.com/strand-tn/strand"
-	"github.com/strand-tn/strand/diagram/layout"
 	"github.com/strand-tn/strand/examples"
 	"github.com/strand-tn/strand/notation"
 )
@@ -106,7 +105,7 @@ func runGallery(w io.Writer, dir string, seed uint64) error {
 
 // drawExample writes an example's drawing in the three formats.
 func drawExample(dir string, e examples.Example) error {
-	scene, err := sceneOf(e.Text, nil, layout.FromOptions{}, layout.Options{})
+	scene, err := sceneOf(e.Text, strand.DrawOptions{})
 	if err != nil {
 		return err
 	}
