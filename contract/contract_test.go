@@ -278,3 +278,32 @@ func ExampleContract() {
 	// [i k] [[19, 22], [43, 50]]
 	// [i j i' j'] [2 2 2 2]
 }
+
+func TestResultsSurviveLaterEvaluations(t *testing.T) {
+	// Intermediates return their memory to pools; results must never be
+	// among them. Keep every result and check it after all the others ran.
+	r := rand.New(rand.NewPCG(11, 12))
+	type kept struct {
+		got, copy *tensor.Dense[float64]
+	}
+	var all []kept
+	for range 400 {
+		s, shapes := randomProblem(r)
+		for k := range shapes {
+			for a := range shapes[k] {
+				shapes[k][a] *= 20 // above the pools' smallest size
+			}
+		}
+		ops := randOps(r, shapes...)
+		got, err := Einsum(s, ops...)
+		if err != nil {
+			continue // over the memory limit
+		}
+		all = append(all, kept{got, got.Clone()})
+	}
+	for i, k := range all {
+		if d := tensor.MaxAbsDiff(k.got, k.copy); d != 0 {
+			t.Fatalf("result %d changed by %g after later evaluations", i, d)
+		}
+	}
+}

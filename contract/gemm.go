@@ -1,6 +1,9 @@
 package contract
 
 import (
+	"math/bits"
+	"sync"
+
 	"gonum.org/v1/gonum/blas"
 	"gonum.org/v1/gonum/blas/gonum"
 
@@ -87,7 +90,7 @@ func kernelGEMM[T tensor.Elem](nb int, A matrix[T], sa int, B matrix[T], sb int,
 }
 
 func kmat[F kernel.Float, T tensor.Elem](data []F, m matrix[T]) kernel.Matrix[F] {
-	return kernel.Matrix[F]{Data: data, Off: m.off, Rows: m.rows, Cols: m.cols, RowStride: m.rs, ColStride: m.cs}
+	return kernel.Matrix[F]{Data: data, Off: m.off, Rows: m.rows, Cols: m.cols, RowStride: m.rs, ColStride: m.cs, RowOffsets: m.rowOffs, ColOffsets: m.colOffs}
 }
 
 // complexGEMM computes C = A·B for complex types with gonum's BLAS, or the
@@ -143,4 +146,84 @@ func hadamard[T tensor.Elem](shape []int, x, y, out kernel.Strided[T]) {
 	if err := kernel.HadamardReduce(shape, 1, x, y, 0, out); err != nil {
 		panic("contract: internal error: " + err.Error())
 	}
+}
+
+// Intermediate results. Every step writes all of its result, so results
+// take their memory from pools of buffers that consumed intermediates have
+// returned instead of fresh zeroed allocations: a path of many steps then
+// allocates and zeroes little. A buffer's classes come in quarter steps
+// between powers of two (at most 25% unused).
+
+// poolMin is the smallest result, in elements, that comes from the pools.
+const poolMin = 1 << 12
+
+// sizeClass returns the class of a buffer for n > poolMin/2 elements and
+// the size of the class's buffers: with 2^e < n ≤ 2^(e+1), the smallest of
+// 2^e·(1 + (q+1)/4), q = 0…3, that holds n.
+func sizeClass(n int) (class, size int) {
+	e := bits.Len(uint(n-1)) - 1
+	step := 1 << (e - 2)
+	q := (n-(1<<e)+step-1)/step - 1
+	return 4*e + q, 1<<e + (q+1)*step
+}
+
+// pools holds, per element type, one pool of buffers (*[]T) per class.
+var pools struct {
+	f32, f64, c64, c128 [4 * 64]sync.Pool
+}
+
+func poolOf[T tensor.Elem](class int) *sync.Pool {
+	var z T
+	switch any(z).(type) {
+	case float32:
+		return &pools.f32[class]
+	case float64:
+		return &pools.f64[class]
+	case complex64:
+		return &pools.c64[class]
+	}
+	return &pools.c128[class]
+}
+
+// result returns a contiguous tensor of the given shape for a step that
+// writes all of it: its elements are not zeroed unless zero is set.
+func result[T tensor.Elem](shape []int, zero bool) operand[T] {
+	n, _ := tensor.SizeOf(shape)
+	if n < poolMin {
+		return operand[T]{t: tensor.Zeros[T](shape...), owned: true}
+	}
+	class, size := sizeClass(n)
+	var buf []T
+	if b, ok := poolOf[T](class).Get().(*[]T); ok {
+		buf = (*b)[:n]
+		if zero {
+			clear(buf)
+		}
+	} else {
+		buf = make([]T, n, size)
+	}
+	t, err := tensor.FromSlice(buf, shape...)
+	if err != nil {
+		panic("contract: internal error: " + err.Error())
+	}
+	return operand[T]{t: t, owned: true}
+}
+
+// release returns the memory of a consumed intermediate to its pool; an
+// operand that does not own its memory (an input or a view of one) is
+// left alone.
+func release[T tensor.Elem](op operand[T]) {
+	if !op.owned {
+		return
+	}
+	buf := op.t.Backing()
+	if cap(buf) < poolMin {
+		return
+	}
+	buf = buf[:cap(buf)]
+	class, size := sizeClass(len(buf))
+	if size != len(buf) {
+		return // not one of the pools' buffers
+	}
+	poolOf[T](class).Put(&buf)
 }

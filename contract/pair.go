@@ -9,12 +9,16 @@ import (
 
 // matrix is a strided batch of matrices inside a flat slice: element (b, i, j)
 // lives at off + batch(b) + i·rs + j·cs, where batch(b) walks the batch labels
-// with their own strides.
+// with their own strides. For real types a row (column) group that no single
+// stride walks has offsets instead (rowOffs[i] replaces i·rs), which the
+// kernel gathers through while packing.
 type matrix[T tensor.Elem] struct {
 	data         []T
 	off          int
 	rows, cols   int
 	rs, cs       int
+	rowOffs      []int
+	colOffs      []int
 	batchStrides []int
 }
 
@@ -22,7 +26,8 @@ type matrix[T tensor.Elem] struct {
 // rejects. Shared labels that keep accepts are batch legs; the rest stay as
 // free legs. The result's labels are ordered batch, a-only, b-only; when order
 // is non-nil, labels inside each group follow their positions in order, which
-// lets the last step produce the output layout directly.
+// lets the last step produce the output layout directly. a and b are
+// consumed: the memory of owned operands returns to the pools.
 func contractPair[T tensor.Elem](p *problem, a, b operand[T], keep func(int) bool, order []int) operand[T] {
 	if l := unsharedDropped(a, b, keep); len(l) > 0 {
 		a = sumLabels(a, l)
@@ -63,23 +68,29 @@ func contractPair[T tensor.Elem](p *problem, a, b operand[T], keep func(int) boo
 	}
 
 	outLabels := slices.Concat(batch, left, right)
-	out := tensor.Zeros[T](p.shapeOf(outLabels)...)
-	if out.Size() == 0 {
-		return operand[T]{out, outLabels}
-	}
-	if len(left) == 0 && len(right) == 0 {
-		// out[batch] = Σ_sum a·b: no matrix to form.
-		axes := slices.Concat(batch, sum)
+	// A sum over an empty label is 0, which no loop below writes.
+	res := result[T](p.shapeOf(outLabels), p.elements(sum) == 0)
+	res.labels = outLabels
+	out := res.t
+	switch {
+	case out.Size() == 0:
+	case (len(left) == 0 && len(right) == 0) || len(sum) == 0:
+		// out[batch, left, right] = Σ_sum a·b with no matrix product to
+		// form: Hadamard products and inner products (no free legs), outer
+		// products (nothing summed), in one elementwise loop.
+		axes := slices.Concat(outLabels, sum)
 		outStrides := append(out.Strides(), make([]int, len(sum))...)
 		hadamard(p.shapeOf(axes), stridedOf(a, axes), stridedOf(b, axes),
 			kernel.Strided[T]{Data: out.Backing(), Strides: outStrides})
-		return operand[T]{out, outLabels}
+	default:
+		A := asMatrix(p, a, batch, left, sum)
+		B := asMatrix(p, b, batch, sum, right)
+		C := matrix[T]{data: out.Backing(), rows: A.rows, cols: B.cols, rs: B.cols, cs: 1}
+		batchedGEMM(p.shapeOf(batch), A, B, C)
 	}
-	A := asMatrix(p, a, batch, left, sum)
-	B := asMatrix(p, b, batch, sum, right)
-	C := matrix[T]{data: out.Backing(), rows: A.rows, cols: B.cols, rs: B.cols, cs: 1}
-	batchedGEMM(p.shapeOf(batch), A, B, C)
-	return operand[T]{out, outLabels}
+	release(a)
+	release(b)
+	return res
 }
 
 // unsharedDropped lists the labels of x found neither in y nor in keep.
@@ -106,10 +117,23 @@ func sortGroup[T tensor.Elem](labels, order []int, op operand[T]) {
 }
 
 // asMatrix views op as a batch of (rows × cols) matrices with the given label
-// groups, copying op into that layout only when its strides cannot express it
-// with one unit stride per matrix (as GEMM requires).
+// groups. Real types never copy: a group that does not flatten to one stride
+// gets offsets. Complex types (multiplied by BLAS, which needs one unit
+// stride per matrix) are copied into that layout when their strides cannot
+// express it.
 func asMatrix[T tensor.Elem](p *problem, op operand[T], batch, rows, cols []int) matrix[T] {
-	if m, ok := viewMatrix(p, op, batch, rows, cols); ok {
+	m, rowsOK, colsOK := viewMatrix(p, op, batch, rows, cols)
+	if isFloat[T]() {
+		stride := strideOf(op)
+		if !rowsOK {
+			m.rowOffs = groupOffsets(p, rows, stride)
+		}
+		if !colsOK {
+			m.colOffs = groupOffsets(p, cols, stride)
+		}
+		return m
+	}
+	if _, _, ok := m.blasLayout(); ok && rowsOK && colsOK {
 		return m
 	}
 	perm := make([]int, 0, len(op.labels))
@@ -117,8 +141,33 @@ func asMatrix[T tensor.Elem](p *problem, op operand[T], batch, rows, cols []int)
 		perm = append(perm, slices.Index(op.labels, l))
 	}
 	c := op.t.Permute(perm...).Clone()
-	m, _ := viewMatrix(p, operand[T]{c, slices.Concat(batch, rows, cols)}, batch, rows, cols)
+	m, _, _ = viewMatrix(p, operand[T]{t: c, labels: slices.Concat(batch, rows, cols)}, batch, rows, cols)
 	return m
+}
+
+// strideOf returns the stride of each of op's labels.
+func strideOf[T tensor.Elem](op operand[T]) func(int) int {
+	strides := op.t.Strides()
+	return func(l int) int { return strides[slices.Index(op.labels, l)] }
+}
+
+// groupOffsets returns the offset of every index of a label group flattened
+// row-major: offs[i] = Σ_k i_k·stride(label_k), i = (i_0, i_1, …).
+func groupOffsets(p *problem, labels []int, stride func(int) int) []int {
+	offs := make([]int, p.elements(labels))
+	n := 1
+	for _, l := range labels {
+		d, s := p.sizes[l], stride(l)
+		// Expand in place from the back: entry i·d + j = offs[i] + j·s.
+		for i := n - 1; i >= 0; i-- {
+			o := offs[i]
+			for j := d - 1; j >= 0; j-- {
+				offs[i*d+j] = o + j*s
+			}
+		}
+		n *= d
+	}
+	return offs
 }
 
 // stridedOf views op's data along the given labels (stride 0 where op lacks one).
@@ -133,26 +182,22 @@ func stridedOf[T tensor.Elem](op operand[T], labels []int) kernel.Strided[T] {
 	return kernel.Strided[T]{Data: op.t.Backing(), Off: op.t.Offset(), Strides: s}
 }
 
-// viewMatrix tries to express op as a strided batch of matrices without
-// copying: each label group must flatten to one stride, and complex types
-// (multiplied by BLAS) also need one unit stride per matrix.
-func viewMatrix[T tensor.Elem](p *problem, op operand[T], batch, rows, cols []int) (matrix[T], bool) {
-	strides := op.t.Strides()
-	stride := func(l int) int { return strides[slices.Index(op.labels, l)] }
-	rs, ok1 := mergedStride(p, rows, stride)
-	cs, ok2 := mergedStride(p, cols, stride)
-	m := matrix[T]{
+// viewMatrix expresses op as a strided batch of matrices, reporting whether
+// the row and the column group each flatten to one stride; complex types
+// (multiplied by BLAS) also need a valid BLAS layout (see blasLayout).
+func viewMatrix[T tensor.Elem](p *problem, op operand[T], batch, rows, cols []int) (m matrix[T], rowsOK, colsOK bool) {
+	stride := strideOf(op)
+	rs, rowsOK := mergedStride(p, rows, stride)
+	cs, colsOK := mergedStride(p, cols, stride)
+	m = matrix[T]{
 		data: op.t.Backing(), off: op.t.Offset(),
 		rows: int(p.elements(rows)), cols: int(p.elements(cols)), rs: rs, cs: cs,
 	}
 	for _, l := range batch {
 		m.batchStrides = append(m.batchStrides, stride(l))
 	}
-	if !ok1 || !ok2 {
-		return m, false
-	}
 	if isFloat[T]() {
-		return m, true
+		return m, rowsOK, colsOK
 	}
 	// A stride along an axis of length ≤ 1 is never used: pick the value
 	// that gives BLAS a valid layout.
@@ -168,8 +213,7 @@ func viewMatrix[T tensor.Elem](p *problem, op operand[T], batch, rows, cols []in
 	case m.cols <= 1:
 		m.cs = 1
 	}
-	_, _, ok := m.blasLayout()
-	return m, ok
+	return m, rowsOK, colsOK
 }
 
 // mergedStride returns the stride of the innermost label of a group flattened

@@ -17,8 +17,11 @@ const searchWorthFLOPs = 1e9
 // With no method named, the greedy path is kept when its cost is small and
 // improved with "auto" otherwise.
 func plan(p *problem, opts path.Options) ([][]int, error) {
-	if len(p.inputs) == 1 {
+	switch len(p.inputs) {
+	case 1:
 		return [][]int{{0}}, nil
+	case 2:
+		return [][]int{{0, 1}}, nil // the only order there is
 	}
 	pp := pathProblem(p)
 	if opts.Method == "" && opts.MemoryLimit == 0 {

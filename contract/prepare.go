@@ -3,14 +3,18 @@ package contract
 import (
 	"slices"
 
+	"github.com/strand-tn/strand/internal/kernel"
 	"github.com/strand-tn/strand/tensor"
 )
 
 // operand is a tensor (often a view) together with one label per axis; labels
-// are distinct after prepare.
+// are distinct after prepare. An owned operand is an intermediate result
+// whose memory nothing else refers to: the step that consumes it returns
+// the memory to the pools (see result and release).
 type operand[T tensor.Elem] struct {
 	t      *tensor.Dense[T]
 	labels []int
+	owned  bool
 }
 
 // prepare does the single-operand work before any pair is contracted:
@@ -49,9 +53,9 @@ func prepare[T tensor.Elem](p *problem, t *tensor.Dense[T], labels []int, uses [
 		}
 	}
 	if len(sum) > 0 {
-		return sumLabels(operand[T]{t, labels}, sum)
+		return sumLabels(operand[T]{t: t, labels: labels}, sum)
 	}
-	return operand[T]{t, labels}
+	return operand[T]{t: t, labels: labels}
 }
 
 func repeatedPair(labels []int) (int, int) {
@@ -65,37 +69,43 @@ func repeatedPair(labels []int) (int, int) {
 	return -1, -1
 }
 
-// sumLabels returns op with the axes labelled by sum reduced by addition:
-// out[kept…] = Σ_{sum labels} op[…]. It reads only the elements of the view,
-// so a diagonal of a large tensor costs only the diagonal.
+// sumLabels returns op with the axes labelled by sum reduced by addition,
+//
+//	out[kept…] = Σ_{sum labels} op[…],
+//
+// in one pass over op in its memory order (kernel.Sum). It reads only the
+// elements of the view, so a diagonal of a large tensor costs only the
+// diagonal. op is consumed (released when owned).
 func sumLabels[T tensor.Elem](op operand[T], sum []int) operand[T] {
-	var keepAxes, sumAxes []int
-	var kept []int
+	var kept, shape []int
+	empty := false
 	for a, l := range op.labels {
-		if contains(sum, l) {
-			sumAxes = append(sumAxes, a)
-		} else {
-			keepAxes = append(keepAxes, a)
+		if !contains(sum, l) {
 			kept = append(kept, l)
+			shape = append(shape, op.t.Dim(a))
+		} else {
+			empty = empty || op.t.Dim(a) == 0
 		}
 	}
-	v := op.t.Permute(append(slices.Clone(keepAxes), sumAxes...)...)
-	shape, strides := v.Shape(), v.Strides()
-	nk := len(keepAxes)
-	out := tensor.Zeros[T](shape[:nk]...)
-	dst := out.Backing()
-	src := v.Backing()
-	inner := newOdometer(shape[nk:], strides[nk:])
-	outer := newOdometer(shape[:nk], strides[:nk])
-	if out.Size() > 0 {
-		for o := 0; ; o++ {
-			dst[o] = sumOver(inner, src, v.Offset()+outer.pos)
-			if !outer.next() {
-				break
-			}
+	// A sum over an empty axis is 0, which the kernel does not write.
+	res := result[T](shape, empty)
+	res.labels = kept
+	out := res.t
+	strides := make([]int, len(op.labels))
+	k := 0
+	for a, l := range op.labels {
+		if !contains(sum, l) {
+			strides[a] = out.Strides()[k]
+			k++
 		}
 	}
-	return operand[T]{out, kept}
+	err := kernel.Sum(op.t.Shape(), 1, kernel.Strided[T]{Data: op.t.Backing(), Off: op.t.Offset(), Strides: op.t.Strides()},
+		0, kernel.Strided[T]{Data: out.Backing(), Strides: strides})
+	if err != nil {
+		panic("contract: internal error: " + err.Error())
+	}
+	release(op)
+	return res
 }
 
 // odometer walks a strided index space in row-major order, tracking the
@@ -122,29 +132,4 @@ func (o *odometer) next() bool {
 		o.idx[k] = 0
 	}
 	return false
-}
-
-// sumOver adds src[base + pos] over o's whole index space, the innermost axis
-// as a tight loop, and leaves o at its start.
-func sumOver[T tensor.Elem](o *odometer, src []T, base int) T {
-	r := len(o.shape)
-	if r == 0 {
-		return src[base]
-	}
-	if slices.Contains(o.shape, 0) {
-		return 0
-	}
-	n, st := o.shape[r-1], o.strides[r-1]
-	outer := &odometer{shape: o.shape[:r-1], strides: o.strides[:r-1], idx: o.idx[:r-1]}
-	var s T
-	for {
-		p := base + outer.pos
-		for range n {
-			s += src[p]
-			p += st
-		}
-		if !outer.next() {
-			return s
-		}
-	}
 }

@@ -75,7 +75,7 @@ func reduceAxes[T tensor.Elem](y *tensor.Dense[T], axes []int, name string) (*te
 		for a := range labels {
 			labels[a] = a
 		}
-		return sumLabels(operand[T]{y, labels}, axes).t, nil
+		return sumLabels(operand[T]{t: y, labels: labels}, axes).t, nil
 	}
 	fold, ok := reductionOps[name]
 	if !ok {

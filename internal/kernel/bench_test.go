@@ -24,8 +24,9 @@ func reportGFLOPs(b *testing.B, flops float64) {
 	b.ReportMetric(flops*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
 }
 
-// benchGemm times C = A·B for n×n matrices with the given kernel set and
-// thread count, reporting GFLOP/s (2n³ per product).
+// benchGemm times C = A·B for n×n matrices with the given kernel set (nil:
+// what Gemm uses, OpenBLAS in an openblas build) and thread count,
+// reporting GFLOP/s (2n³ per product).
 func benchGemm[T Float](b *testing.B, ks *kernelSet[T], n, threads int) {
 	a, bm, c := square[T](n)
 	b.ReportAllocs()
@@ -37,36 +38,39 @@ func benchGemm[T Float](b *testing.B, ks *kernelSet[T], n, threads int) {
 	reportGFLOPs(b, 2*float64(n)*float64(n)*float64(n))
 }
 
-// BenchmarkDGEMM: float64 C = A·B, n ∈ {256, 512, 1024}, on 1 and 2 threads.
+// BenchmarkDGEMM: float64 C = A·B, n ∈ {256, 512, 1024}, on 1 and 2 threads
+// (with -tags openblas: OpenBLAS).
 func BenchmarkDGEMM(b *testing.B) {
 	for _, n := range []int{256, 512, 1024} {
 		for _, th := range []int{1, 2} {
-			b.Run(fmt.Sprintf("n=%d/threads=%d", n, th), func(b *testing.B) { benchGemm(b, sets64[0], n, th) })
+			b.Run(fmt.Sprintf("n=%d/threads=%d", n, th), func(b *testing.B) { benchGemm[float64](b, nil, n, th) })
 		}
 	}
 }
 
-// BenchmarkSGEMM: float32 C = A·B, n ∈ {256, 512, 1024}, on 1 and 2 threads.
+// BenchmarkSGEMM: float32 C = A·B, n ∈ {256, 512, 1024}, on 1 and 2 threads
+// (with -tags openblas: OpenBLAS).
 func BenchmarkSGEMM(b *testing.B) {
 	for _, n := range []int{256, 512, 1024} {
 		for _, th := range []int{1, 2} {
-			b.Run(fmt.Sprintf("n=%d/threads=%d", n, th), func(b *testing.B) { benchGemm(b, sets32[0], n, th) })
+			b.Run(fmt.Sprintf("n=%d/threads=%d", n, th), func(b *testing.B) { benchGemm[float32](b, nil, n, th) })
 		}
 	}
 }
 
 // BenchmarkDGEMMSmall: the direct path, n = 8…64 (run with -benchmem:
-// 0 allocs/op).
+// 0 allocs/op; with -tags openblas: OpenBLAS).
 func BenchmarkDGEMMSmall(b *testing.B) {
 	for _, n := range []int{8, 16, 24, 32, 48, 64} {
-		b.Run(fmt.Sprintf("n=%d", n), func(b *testing.B) { benchGemm(b, sets64[0], n, 0) })
+		b.Run(fmt.Sprintf("n=%d", n), func(b *testing.B) { benchGemm[float64](b, nil, n, 0) })
 	}
 }
 
-// BenchmarkSGEMMSmall: the direct path in float32, n = 8…64.
+// BenchmarkSGEMMSmall: the direct path in float32, n = 8…64 (with -tags
+// openblas: OpenBLAS).
 func BenchmarkSGEMMSmall(b *testing.B) {
 	for _, n := range []int{8, 16, 24, 32, 48, 64} {
-		b.Run(fmt.Sprintf("n=%d", n), func(b *testing.B) { benchGemm(b, sets32[0], n, 0) })
+		b.Run(fmt.Sprintf("n=%d", n), func(b *testing.B) { benchGemm[float32](b, nil, n, 0) })
 	}
 }
 
@@ -216,10 +220,13 @@ func BenchmarkHadamardReduce(b *testing.B) {
 	b.Run("iij->j", func(b *testing.B) {
 		const m, d = 1024, 8
 		src := Strided[float64]{Data: make([]float64, m*m*d), Strides: []int{m*d + d, 1}}
-		dst := Strided[float64]{Data: make([]float64, d), Strides: []int{1}}
+		for i := range src.Data {
+			src.Data[i] = 1 // touch every page, as an array with values would
+		}
+		dst := Strided[float64]{Data: make([]float64, d), Strides: []int{0, 1}}
 		b.ReportAllocs()
 		for b.Loop() {
-			if err := SumAxis([]int{m, d}, 0, 1, src, 0, dst); err != nil {
+			if err := Sum([]int{m, d}, 1, src, 0, dst); err != nil {
 				b.Fatal(err)
 			}
 		}

@@ -15,8 +15,9 @@ const copyBlock = 32
 // fastest axis is another one, those two axes are copied in
 // copyBlock×copyBlock tiles so that both sides stay in cache (the blocked
 // transpose of Lam, Rothberg and Wolf, "The cache performance and
-// optimizations of blocked algorithms", ASPLOS 1991). dst must not share
-// memory with src, nor reach one element twice.
+// optimizations of blocked algorithms", ASPLOS 1991). Large copies are
+// split along dst's outermost axis over up to GOMAXPROCS goroutines. dst
+// must not share memory with src, nor reach one element twice.
 func Copy[T Elem](shape []int, dst, src Strided[T]) error {
 	dlo, dhi, ok, err := dst.check("dst", shape)
 	if err != nil {
@@ -40,6 +41,18 @@ func Copy[T Elem](shape []int, dst, src Strided[T]) error {
 		dst.Data[dst.Off] = src.Data[src.Off]
 		return nil
 	}
+	body := func(l *nd, off [3]int, _ int) { copyND(l, off, dst.Data, src.Data) }
+	if chunks := chunksFor(&l, 0); chunks > 1 {
+		split(&l, off, 0, chunks, body)
+		return nil
+	}
+	body(&l, off, 0)
+	return nil
+}
+
+// copyND copies src into dst over the iteration space l (operand 0 is dst,
+// ordered by dst's strides), starting from offsets off.
+func copyND[T Elem](l *nd, off [3]int, dst, src []T) {
 	in := l.rank - 1
 	// The axis src walks fastest, if it is not dst's.
 	y := -1
@@ -50,8 +63,8 @@ func Copy[T Elem](shape []int, dst, src Strided[T]) error {
 	}
 	if y < 0 {
 		n, ds, ss := l.shape[in], l.strides[0][in], l.strides[1][in]
-		l.each(1, off, func(o [3]int) { copy1D(n, dst.Data, o[0], ds, src.Data, o[1], ss) })
-		return nil
+		l.each(1, off, func(o [3]int) { copy1D(n, dst, o[0], ds, src, o[1], ss) })
+		return
 	}
 	// Bring y next to the innermost axis and copy the pair in tiles.
 	for a := y; a < in-1; a++ {
@@ -60,8 +73,7 @@ func Copy[T Elem](shape []int, dst, src Strided[T]) error {
 	ny, nx := l.shape[in-1], l.shape[in]
 	dy, dx := l.strides[0][in-1], l.strides[0][in]
 	sy, sx := l.strides[1][in-1], l.strides[1][in]
-	l.each(2, off, func(o [3]int) { copy2D(ny, nx, dst.Data, o[0], dy, dx, src.Data, o[1], sy, sx) })
-	return nil
+	l.each(2, off, func(o [3]int) { copy2D(ny, nx, dst, o[0], dy, dx, src, o[1], sy, sx) })
 }
 
 // copy1D sets dst[do + i·ds] = src[so + i·ss] for i < n.

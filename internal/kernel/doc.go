@@ -13,7 +13,12 @@
 // in float32 and float64, for operands given as strided views ([Matrix]):
 // row-major or column-major with any leading dimension, transposed, or a
 // permuted tensor view with no unit stride at all, which is packed directly
-// with no transposing copy first. The algorithm is Goto's (K. Goto and
+// with no transposing copy first. When the rows (or columns) of A or B
+// flatten several tensor axes that no single stride walks, per-row (per-
+// column) offsets replace the stride and packing gathers through them
+// (D. A. Matthews, "High-performance tensor contraction without
+// transposition", SIAM J. Sci. Comput. 40(1), 2018): a tensor contraction
+// never needs a transposing copy. The algorithm is Goto's (K. Goto and
 // R. A. van de Geijn, "Anatomy of high-performance matrix multiplication",
 // ACM TOMS 34(3), 2008) as arranged in BLIS (F. G. Van Zee and R. A. van de
 // Geijn, ACM TOMS 41(3), 2015):
@@ -50,15 +55,28 @@
 // are split by whole products when there are enough of them. The
 // goroutines come from a pool that lives as long as the program.
 //
+// In a build with the openblas tag (cgo and Debian's libopenblas-dev; see
+// package openblas), Gemm, GemmBatched, Dgemm and Sgemm hand the products
+// whose operands BLAS can read to OpenBLAS and keep the rest.
+//
 // # Loops
 //
 // [Copy] copies between n-d strided views (a permutation is just strides),
 // in cache tiles when the two sides' fastest axes differ. [HadamardReduce]
 // multiplies two broadcastable views elementwise and sums over the axes
 // where the output's stride is 0: Hadamard products, dot products, row
-// reductions and outer products are all special cases. [SumAxis], [Outer],
+// reductions and outer products are all special cases. [Sum], [Outer],
 // [Dot] and [Axpy] are its common forms. These loops take float32,
 // float64, complex64 and complex128.
+//
+// Their unit-stride inner loops (dot, sum, scale, multiply) run in AVX2
+// assembly for float32 and float64 where the CPU has AVX2 and FMA, with
+// non-temporal stores for outputs of 32 MiB and more, which are written
+// without being read into the caches first. Loops over more than 2¹⁷
+// elements are split over up to GOMAXPROCS goroutines: along an axis of
+// the output's own, or, for a full reduction, into chunks whose partial
+// sums are added in a fixed order, so that results do not depend on the
+// number of goroutines.
 //
 // # Errors
 //

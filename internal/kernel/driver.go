@@ -34,11 +34,11 @@ type gemmJob[T Float] struct {
 }
 
 // parallelJob is a gemmJob with what its goroutines synchronize on, kept
-// apart so that the serial path's job can live on the stack (a WaitGroup
-// holds a 64-bit atomic, which 32-bit platforms keep on the heap).
+// apart so that the serial path's job can live on the stack (a gate holds
+// a 64-bit atomic, which 32-bit platforms keep on the heap).
 type parallelJob[T Float] struct {
 	gemmJob[T]
-	wg sync.WaitGroup
+	g gate
 }
 
 var (
@@ -70,10 +70,10 @@ func gemm[T Float](ks *kernelSet[T], opt Options, batch int, alpha T, a Matrix[T
 	}
 	// A batch whose items continue each other's rows (columns) of A and C
 	// (B and C) around a shared B (A) is one taller (wider) product.
-	if batch > 1 && sb == 0 && sa == m*a.RowStride && sc == m*c.RowStride {
+	if batch > 1 && sb == 0 && a.RowOffsets == nil && sa == m*a.RowStride && sc == m*c.RowStride {
 		m *= batch
 		a.Rows, c.Rows, batch = m, m, 1
-	} else if batch > 1 && sa == 0 && sb == n*b.ColStride && sc == n*c.ColStride {
+	} else if batch > 1 && sa == 0 && b.ColOffsets == nil && sb == n*b.ColStride && sc == n*c.ColStride {
 		n *= batch
 		b.Cols, c.Cols, batch = n, n, 1
 	}
@@ -85,9 +85,15 @@ func gemm[T Float](ks *kernelSet[T], opt Options, batch int, alpha T, a Matrix[T
 		m, n = n, m
 	}
 	// A stride across a dimension of size 1 is never used; a unit one
-	// enables the direct paths.
+	// enables the direct paths, and so does folding a single offset into Off.
 	for _, x := range []*Matrix[T]{&a, &b, &c} {
+		if x.Rows == 1 && x.RowOffsets != nil {
+			x.Off, x.RowOffsets = x.Off+x.RowOffsets[0], nil
+		}
 		if x.Cols == 1 {
+			if x.ColOffsets != nil {
+				x.Off, x.ColOffsets = x.Off+x.ColOffsets[0], nil
+			}
 			x.ColStride = 1
 		}
 	}
@@ -104,7 +110,7 @@ func gemm[T Float](ks *kernelSet[T], opt Options, batch int, alpha T, a Matrix[T
 	if work >= 2*threadWork {
 		threads = min(opt.threads(), int(work/threadWork))
 	}
-	if threads == 1 && batch == 1 && work <= smallWork && b.ColStride == 1 && c.ColStride == 1 && ks.masked {
+	if threads == 1 && batch == 1 && work <= smallWork && a.strided() && b.strided() && b.ColStride == 1 && c.ColStride == 1 && ks.masked {
 		gemmDirect(ks, alpha, a, b, beta, c)
 		return
 	}
@@ -126,7 +132,7 @@ func gemm[T Float](ks *kernelSet[T], opt Options, batch int, alpha T, a Matrix[T
 	j := &pj.gemmJob
 	if batch >= threads && (batch%threads == 0 || batch >= 4*threads) {
 		j.mode, j.parts = splitBatch, threads
-		parallel(j.parts, j, &pj.wg, ws)
+		parallel(j.parts, j, &pj.g, ws)
 		return
 	}
 	// Split each product by rows or by columns, whichever leaves the
@@ -141,7 +147,7 @@ func gemm[T Float](ks *kernelSet[T], opt Options, batch int, alpha T, a Matrix[T
 	}
 	for t := 0; t < batch; t++ {
 		j.item = t
-		parallel(j.parts, j, &pj.wg, ws)
+		parallel(j.parts, j, &pj.g, ws)
 	}
 }
 
@@ -184,12 +190,13 @@ func (j *gemmJob[T]) run(bf *buffers[T], t, i0, i1, j0, j1 int) {
 // then MR-row slivers of A against every panel of the block. A row-major A
 // (unit column stride) is read in place: its MR×kc sliver is what stays in
 // L1. When small is set, A and B are both read in place where the kernel
-// can (B needs unit column stride) and k is not sliced.
+// can (B needs unit column stride) and k is not sliced. Operands with row
+// or column offsets are always packed.
 func gemmBlock[T Float](ks *kernelSet[T], bf *buffers[T], alpha T, a, b Matrix[T], beta T, c Matrix[T], i0, i1, j0, j1 int, small bool) {
 	mr, nr := ks.mr, ks.nr
 	k := a.Cols
-	directA := small || a.ColStride == 1
-	directB := small && b.ColStride == 1
+	directA := (small || a.ColStride == 1) && a.strided()
+	directB := small && b.ColStride == 1 && b.strided()
 	kcBlk, mcBlk, ncBlk := ks.kc, ks.mc, ks.nc
 	if small {
 		kcBlk, ncBlk = k, j1-j0

@@ -74,12 +74,13 @@ func ExampleHadamardReduce() {
 }
 
 // einsum "iij->j": sum a diagonal view over i.
-func ExampleSumAxis() {
-	// t[i, i', j] for a 2×2×2 array; the diagonal i = i' has stride 4+2.
+func ExampleSum() {
+	// t[i, i', j] for a 2×2×2 array; the diagonal i = i' has stride 4+2,
+	// and out's stride 0 along i sums over it.
 	t := []float64{1, 2, 0, 0, 0, 0, 3, 4}
 	src := kernel.Strided[float64]{Data: t, Strides: []int{6, 1}}
-	dst := kernel.Strided[float64]{Data: make([]float64, 2), Strides: []int{1}}
-	if err := kernel.SumAxis([]int{2, 2}, 0, 1, src, 0, dst); err != nil {
+	dst := kernel.Strided[float64]{Data: make([]float64, 2), Strides: []int{0, 1}}
+	if err := kernel.Sum([]int{2, 2}, 1, src, 0, dst); err != nil {
 		fmt.Println(err)
 	}
 	fmt.Println(dst.Data)

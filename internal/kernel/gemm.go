@@ -36,10 +36,12 @@ func Gemm[T Float](alpha T, a, b Matrix[T], beta T, c Matrix[T], opt Options) er
 // that shares B, or A, and whose rows, or columns, follow on from one item
 // to the next is computed as one larger product.
 func GemmBatched[T Float](batch int, alpha T, a Matrix[T], strideA int, b Matrix[T], strideB int, beta T, c Matrix[T], strideC int, opt Options) error {
-	return gemmChecked(bestKernel[T](), batch, alpha, a, strideA, b, strideB, beta, c, strideC, opt)
+	return gemmChecked(nil, batch, alpha, a, strideA, b, strideB, beta, c, strideC, opt)
 }
 
-// gemmChecked validates a GemmBatched call and runs it with kernel set ks.
+// gemmChecked validates a GemmBatched call and runs it with kernel set ks,
+// or, when ks is nil, with the external BLAS of an openblas build where it
+// takes the call and the fastest kernel set otherwise.
 func gemmChecked[T Float](ks *kernelSet[T], batch int, alpha T, a Matrix[T], strideA int, b Matrix[T], strideB int, beta T, c Matrix[T], strideC int, opt Options) error {
 	if err := opt.check(); err != nil {
 		return err
@@ -51,13 +53,16 @@ func gemmChecked[T Float](ks *kernelSet[T], batch int, alpha T, a Matrix[T], str
 	if a.Rows != m || b.Rows != k || b.Cols != n {
 		return fmt.Errorf("kernel: shapes do not chain: A is %d×%d, B is %d×%d, C is %d×%d", a.Rows, a.Cols, b.Rows, b.Cols, c.Rows, c.Cols)
 	}
-	alo, ahi, aok, err := extent("A", len(a.Data), a.Off, []int{batch, a.Rows, a.Cols}, []int{strideA, a.RowStride, a.ColStride})
+	alo, ahi, aok, err := matrixExtent("A", a, batch, strideA)
 	if err != nil {
 		return err
 	}
-	blo, bhi, bok, err := extent("B", len(b.Data), b.Off, []int{batch, b.Rows, b.Cols}, []int{strideB, b.RowStride, b.ColStride})
+	blo, bhi, bok, err := matrixExtent("B", b, batch, strideB)
 	if err != nil {
 		return err
+	}
+	if !c.strided() {
+		return fmt.Errorf("kernel: C must be a strided view (no row or column offsets)")
 	}
 	clo, chi, cok, err := extent("C", len(c.Data), c.Off, []int{batch, c.Rows, c.Cols}, []int{strideC, c.RowStride, c.ColStride})
 	if err != nil || !cok {
@@ -71,6 +76,12 @@ func gemmChecked[T Float](ks *kernelSet[T], batch int, alpha T, a Matrix[T], str
 	}
 	if bok && sameMemory(c.Data, clo, chi, b.Data, blo, bhi) {
 		return fmt.Errorf("kernel: C shares memory with B")
+	}
+	if ks == nil {
+		if externalGemm(opt, batch, alpha, a, strideA, b, strideB, beta, c, strideC) {
+			return nil
+		}
+		ks = bestKernel[T]()
 	}
 	gemm(ks, opt, batch, alpha, a, strideA, b, strideB, beta, c, strideC)
 	return nil
@@ -112,5 +123,5 @@ func blasGemm[T Float](transA, transB bool, m, n, k int, alpha T, a []T, lda int
 		return fmt.Errorf("kernel: ldc = %d, want ≥ %d", ldc, max(1, n))
 	}
 	cm := Matrix[T]{Data: c, Rows: m, Cols: n, RowStride: ldc, ColStride: 1}
-	return gemmChecked(bestKernel[T](), 1, alpha, am, 0, bm, 0, beta, cm, 0, opt)
+	return gemmChecked(nil, 1, alpha, am, 0, bm, 0, beta, cm, 0, opt)
 }

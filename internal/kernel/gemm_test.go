@@ -25,7 +25,7 @@ func testMicroKernels[T Float](t *testing.T, sets []*kernelSet[T]) {
 						continue
 					}
 					what := fmt.Sprintf("%s/%s k=%d mr=%d nr=%d", typeName[T](), ks.name, k, mr, nr)
-					la := layout(rng.IntN(int(numLayouts)))
+					la := layout(rng.IntN(int(numStrided)))
 					a := newGuarded[T](rng, mr, k, la)
 					b := newGuarded[T](rng, k, nr, rowMajor)
 					c := newGuarded[T](rng, mr, nr, rowMajor)
@@ -86,7 +86,7 @@ func testGemm[T Float](t *testing.T, sets []*kernelSet[T]) {
 					if s.m*s.n*s.k > smallWork && (la != lb || (la != pick && la != pick2)) {
 						continue
 					}
-					lc := (la + 2*lb) % numLayouts
+					lc := (la + 2*lb) % numStrided
 					sc := scalarCases[run%len(scalarCases)]
 					threads := 1 + run%3
 					run++

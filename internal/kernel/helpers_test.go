@@ -21,16 +21,20 @@ func newRand(seed uint64) *rand.Rand { return rand.New(rand.NewPCG(seed, 0x5eed)
 type layout int
 
 const (
-	rowMajor layout = iota // RowStride = cols+pad, ColStride = 1
-	colMajor               // RowStride = 1, ColStride = rows+pad
-	gapped                 // RowStride = 2·cols+3, ColStride = 2: no unit stride
-	gappedT                // RowStride = 2, ColStride = 2·rows+1: no unit stride, transposed
-	flipped                // RowStride = -cols, ColStride = 1: rows stored bottom-up
+	rowMajor     layout = iota // RowStride = cols+pad, ColStride = 1
+	colMajor                   // RowStride = 1, ColStride = rows+pad
+	gapped                     // RowStride = 2·cols+3, ColStride = 2: no unit stride
+	gappedT                    // RowStride = 2, ColStride = 2·rows+1: no unit stride, transposed
+	flipped                    // RowStride = -cols, ColStride = 1: rows stored bottom-up
+	shuffled                   // rows and columns in shuffled order: RowOffsets, ColOffsets
+	shuffledCols               // RowStride = 1, columns in shuffled order: ColOffsets
 	numLayouts
+
+	numStrided = shuffled // the layouts before it need no offsets
 )
 
 func (l layout) String() string {
-	return [...]string{"row", "col", "gap", "gapT", "flip"}[l]
+	return [...]string{"row", "col", "gap", "gapT", "flip", "shuf", "shufC"}[l]
 }
 
 // guarded is a matrix view inside a sentinel-filled backing slice.
@@ -61,6 +65,10 @@ func newGuarded[T Float](rng *rand.Rand, rows, cols int, l layout) guarded[T] {
 		rs, cs = -cols, 1
 		size = rows * cols
 		off = (rows - 1) * cols
+	case shuffled:
+		size = rows * (cols + pad)
+	case shuffledCols:
+		size = cols * (rows + pad)
 	}
 	if rows == 0 || cols == 0 {
 		size = 0
@@ -70,9 +78,23 @@ func newGuarded[T Float](rng *rand.Rand, rows, cols int, l layout) guarded[T] {
 		data[i] = sentinel[T]()
 	}
 	g := guarded[T]{Matrix: Matrix[T]{Data: data, Off: guard + off, Rows: rows, Cols: cols, RowStride: rs, ColStride: cs}, inView: make([]bool, len(data))}
+	switch l {
+	case shuffled:
+		g.RowOffsets = randPerm(rng, rows)
+		for i := range g.RowOffsets {
+			g.RowOffsets[i] *= cols + pad
+		}
+		g.ColOffsets = randPerm(rng, cols)
+	case shuffledCols:
+		g.RowStride = 1
+		g.ColOffsets = randPerm(rng, cols)
+		for j := range g.ColOffsets {
+			g.ColOffsets[j] *= rows + pad
+		}
+	}
 	for i := 0; i < rows; i++ {
 		for j := 0; j < cols; j++ {
-			o := g.Off + i*rs + j*cs
+			o := g.Off + g.rowOff(i) + g.colOff(j)
 			g.inView[o] = true
 			data[o] = T(2*rng.Float64() - 1)
 		}
@@ -81,7 +103,7 @@ func newGuarded[T Float](rng *rand.Rand, rows, cols int, l layout) guarded[T] {
 }
 
 // at returns element (i, j) of a view.
-func at[T Elem](m Matrix[T], i, j int) T { return m.Data[m.Off+i*m.RowStride+j*m.ColStride] }
+func at[T Elem](m Matrix[T], i, j int) T { return m.Data[m.Off+m.rowOff(i)+m.colOff(j)] }
 
 // checkGuards fails the test if anything outside the view changed.
 func (g guarded[T]) checkGuards(t *testing.T, what string) {
@@ -101,9 +123,8 @@ func naiveGemm[T Float](alpha T, a, b Matrix[T], beta T, c Matrix[T]) []float64 
 	for i := 0; i < m; i++ {
 		for j := 0; j < n; j++ {
 			var s float64
-			ai, bj := a.Off+i*a.RowStride, b.Off+j*b.ColStride
 			for p := 0; p < k; p++ {
-				s += float64(a.Data[ai+p*a.ColStride]) * float64(b.Data[bj+p*b.RowStride])
+				s += float64(at(a, i, p)) * float64(at(b, p, j))
 			}
 			w := float64(alpha) * s
 			if beta != 0 {

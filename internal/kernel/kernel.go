@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math/bits"
 	"runtime"
+	"slices"
 	"unsafe"
 )
 
@@ -23,16 +24,85 @@ type Elem interface {
 // Strides may be zero or negative (A and B may repeat elements); every
 // element must lie inside Data. Views of permuted tensors go in as they are:
 // the GEMM packs them directly, with no transposing copy first.
+//
+// A row (column) index that flattens several tensor axes no single stride
+// walks is given by offsets instead: when RowOffsets (ColOffsets) is not
+// nil it replaces i·RowStride (j·ColStride), so that
+//
+//	M[i, j] = Data[Off + RowOffsets[i] + ColOffsets[j]],
+//
+// with len(RowOffsets) = Rows and len(ColOffsets) = Cols. These are the
+// scatter vectors of D. A. Matthews, "High-performance tensor contraction
+// without transposition", SIAM J. Sci. Comput. 40(1), 2018: the packing
+// routines gather through them, so a tensor contraction needs no
+// transposing copy at all. Only A and B may have offsets.
 type Matrix[T Elem] struct {
-	Data                 []T
-	Off                  int
-	Rows, Cols           int
-	RowStride, ColStride int
+	Data                   []T
+	Off                    int
+	Rows, Cols             int
+	RowStride, ColStride   int
+	RowOffsets, ColOffsets []int
 }
 
 // T returns the transposed view Mᵀ[i, j] = M[j, i], sharing Data.
 func (m Matrix[T]) T() Matrix[T] {
-	return Matrix[T]{Data: m.Data, Off: m.Off, Rows: m.Cols, Cols: m.Rows, RowStride: m.ColStride, ColStride: m.RowStride}
+	return Matrix[T]{Data: m.Data, Off: m.Off, Rows: m.Cols, Cols: m.Rows, RowStride: m.ColStride, ColStride: m.RowStride,
+		RowOffsets: m.ColOffsets, ColOffsets: m.RowOffsets}
+}
+
+// rowOff and colOff return the offset of row i and column j from Off.
+func (m *Matrix[T]) rowOff(i int) int {
+	if m.RowOffsets != nil {
+		return m.RowOffsets[i]
+	}
+	return i * m.RowStride
+}
+
+func (m *Matrix[T]) colOff(j int) int {
+	if m.ColOffsets != nil {
+		return m.ColOffsets[j]
+	}
+	return j * m.ColStride
+}
+
+// strided reports whether m has no offsets: strides alone place it.
+func (m *Matrix[T]) strided() bool { return m.RowOffsets == nil && m.ColOffsets == nil }
+
+// matrixExtent is extent for a batch of matrices X_t = m shifted by t·stride
+// (t < batch), offsets included; it also checks that the offsets match the
+// dimensions.
+func matrixExtent[T Elem](name string, m Matrix[T], batch, stride int) (lo, hi int, ok bool, err error) {
+	shape := []int{batch, m.Rows, m.Cols}
+	strides := []int{stride, m.RowStride, m.ColStride}
+	off, span := m.Off, 0
+	for a, offs := range [2][]int{m.RowOffsets, m.ColOffsets} {
+		if offs == nil {
+			continue
+		}
+		what := [2]string{"row", "column"}[a]
+		if len(offs) != shape[a+1] {
+			return 0, 0, false, fmt.Errorf("kernel: %s has %d %s offsets for %d %ss", name, len(offs), what, shape[a+1], what)
+		}
+		for _, o := range offs {
+			if o <= -len(m.Data) || o >= len(m.Data) {
+				return 0, 0, false, fmt.Errorf("kernel: %s %s offset %d reaches outside its data (length %d)", name, what, o, len(m.Data))
+			}
+		}
+		if len(offs) > 0 {
+			off += slices.Min(offs)
+			span += slices.Max(offs) - slices.Min(offs)
+		}
+		// The strided extent sees this axis as one element at its lowest offset.
+		shape[a+1], strides[a+1] = min(shape[a+1], 1), 0
+	}
+	lo, hi, ok, err = extent(name, len(m.Data), off, shape, strides)
+	if err != nil || !ok {
+		return lo, hi, ok, err
+	}
+	if hi += span; hi >= len(m.Data) {
+		return 0, 0, false, fmt.Errorf("kernel: %s reaches elements %d..%d, outside its data (length %d)", name, lo, hi, len(m.Data))
+	}
+	return lo, hi, true, nil
 }
 
 // Options tunes one call. The zero value is a good default.

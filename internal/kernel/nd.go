@@ -1,6 +1,9 @@
 package kernel
 
-import "fmt"
+import (
+	"fmt"
+	"runtime"
+)
 
 // Strided is an n-d strided view of a flat slice: for an array of some
 // shape, element (i₀, …, iₙ₋₁) is
@@ -139,4 +142,83 @@ func (l *nd) each(inner int, off [3]int, fn func(off [3]int)) {
 			return
 		}
 	}
+}
+
+// size returns the number of indices of l.
+func (l *nd) size() int {
+	n := 1
+	for a := 0; a < l.rank; a++ {
+		n *= l.shape[a]
+	}
+	return n
+}
+
+// Splitting loops between goroutines.
+const (
+	// loopWork is the least number of elements worth a goroutine of its
+	// own in the copy and reduction loops (tens of microseconds).
+	loopWork = 1 << 16
+	// maxChunks bounds the partial sums of a split full reduction.
+	maxChunks = 64
+)
+
+// loopJob runs body on chunks of an iteration space: chunk c covers indices
+// c·e/chunks … (c+1)·e/chunks - 1 of axis `axis` (of extent e) and every
+// index of the other axes; part p of parts runs chunks p·chunks/parts … .
+type loopJob struct {
+	l             nd
+	off           [3]int
+	axis          int
+	chunks, parts int
+	body          func(l *nd, off [3]int, chunk int)
+}
+
+func (j *loopJob) do(part int, _ *workspace) {
+	e := j.l.shape[j.axis]
+	for c := part * j.chunks / j.parts; c < (part+1)*j.chunks/j.parts; c++ {
+		lo, hi := c*e/j.chunks, (c+1)*e/j.chunks
+		sub, off := j.l, j.off
+		sub.shape[j.axis] = hi - lo
+		for op := 0; op < sub.ops; op++ {
+			off[op] += lo * sub.strides[op][j.axis]
+		}
+		j.body(&sub, off, c)
+	}
+}
+
+// split runs body on `chunks` chunks of l along axis, spread over up to
+// GOMAXPROCS goroutines (the caller's included). The chunks do not depend
+// on the number of goroutines, so neither does the result.
+func split(l *nd, off [3]int, axis, chunks int, body func(l *nd, off [3]int, chunk int)) {
+	j := &loopJob{l: *l, off: off, axis: axis, chunks: chunks, parts: min(chunks, runtime.GOMAXPROCS(0)), body: body}
+	if j.parts == 1 {
+		j.do(0, nil)
+		return
+	}
+	parallel(j.parts, j, new(gate), nil)
+}
+
+// chunksFor returns how many chunks of at least loopWork elements l splits
+// into along axis (1: not worth splitting).
+func chunksFor(l *nd, axis int) int {
+	return max(1, min(l.size()/loopWork, l.shape[axis], maxChunks))
+}
+
+// splitAxis returns the outermost axis accepted by ok whose extent is at
+// least want, or else the accepted axis of largest extent; -1 when ok
+// accepts none.
+func splitAxis(l *nd, want int, ok func(a int) bool) int {
+	best := -1
+	for a := 0; a < l.rank; a++ {
+		if !ok(a) {
+			continue
+		}
+		if l.shape[a] >= want {
+			return a
+		}
+		if best < 0 || l.shape[a] > l.shape[best] {
+			best = a
+		}
+	}
+	return best
 }

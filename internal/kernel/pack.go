@@ -4,6 +4,12 @@ package kernel
 // B whose columns are contiguous.
 const packStrip = 8
 
+// maxMR and maxNR bound the register tiles of every kernel set.
+const (
+	maxMR = 8
+	maxNR = 48
+)
+
 // packB copies the block B[p0:p0+kc, j0:j0+nc] into NR-wide panels: panel q
 // holds columns j0+q·NR… and
 //
@@ -15,6 +21,24 @@ func packB[T Float](dst []T, b Matrix[T], p0, kc, j0, nc, nr int, copyPanel func
 	rs, cs := b.RowStride, b.ColStride
 	base := b.Off + p0*rs + j0*cs
 	switch {
+	case !b.strided():
+		// Gather through the offsets, a panel's column offsets at hand.
+		var cols [maxNR]int
+		for jr := 0; jr < nc; jr += nr {
+			panel := dst[jr*kc : jr*kc+kc*nr]
+			w := min(nr, nc-jr)
+			for jj := range w {
+				cols[jj] = b.Off + b.colOff(j0+jr+jj)
+			}
+			for p := 0; p < kc; p++ {
+				d := panel[p*nr : p*nr+nr]
+				ro := b.rowOff(p0 + p)
+				for jj, co := range cols[:w] {
+					d[jj] = b.Data[ro+co]
+				}
+				clear(d[w:])
+			}
+		}
 	case cs == 1 && copyPanel != nil:
 		jr := 0
 		for ; jr+nr <= nc; jr += nr {
@@ -80,6 +104,20 @@ func packA[T Float](dst []T, a Matrix[T], i0, mc, p0, kc, mr int) {
 	for ir := 0; ir < mc; ir += mr {
 		h := min(mr, mc-ir)
 		sliver := dst[ir*kc : ir*kc+kc*mr]
+		if !a.strided() {
+			// Gather through the offsets, the sliver's row offsets at hand.
+			var rows [maxMR]int
+			for ii := range h {
+				rows[ii] = a.Off + a.rowOff(i0+ir+ii)
+			}
+			for p := 0; p < kc; p++ {
+				co := a.colOff(p0 + p)
+				for ii, ro := range rows[:h] {
+					sliver[p*mr+ii] = a.Data[ro+co]
+				}
+			}
+			continue
+		}
 		base := a.Off + (i0+ir)*rs + p0*cs
 		if rs == 1 {
 			// Columns of A are contiguous (a transposed A).

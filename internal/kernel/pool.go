@@ -1,7 +1,10 @@
 package kernel
 
 import (
+	"runtime"
 	"sync"
+	"sync/atomic"
+	"time"
 	"unsafe"
 )
 
@@ -48,11 +51,26 @@ type job interface {
 	do(part int, ws *workspace)
 }
 
+// gate is what the parts of one parallel call synchronize on: the number
+// of parts still running on workers, which the caller polls.
+type gate struct {
+	pending atomic.Int64
+}
+
 type task struct {
 	j    job
 	part int
-	wg   *sync.WaitGroup
+	g    *gate
 }
+
+// spinFor is how long a worker polls for its next task before it blocks,
+// and how long a caller polls for its parts before it sleeps between
+// polls. Waking a blocked goroutine's OS thread takes tens of microseconds
+// on a bare machine and a few hundred on a virtual one whose other vCPU
+// has gone idle, longer than many parallel regions last; thread pools of
+// BLAS libraries and OpenMP runtimes spin likewise (OpenBLAS for about
+// 2²⁸ cycles). The pollers yield the processor between polls.
+const spinFor = time.Millisecond
 
 // workers is a pool of goroutines that run job parts; it grows to the
 // largest thread count asked for and lives as long as the program, like a
@@ -65,15 +83,37 @@ var workers struct {
 
 func worker(tasks <-chan task) {
 	ws := new(workspace)
-	for t := range tasks {
+	for {
+		t, ok := nextTask(tasks)
+		if !ok {
+			return
+		}
 		t.j.do(t.part, ws)
-		t.wg.Done()
+		t.g.pending.Add(-1) // the last use of t: the caller may return now
 	}
 }
 
+// nextTask polls tasks for spinFor, then blocks on it. With a single
+// processor there is nothing to gain from polling: it blocks at once.
+func nextTask(tasks <-chan task) (task, bool) {
+	if runtime.GOMAXPROCS(0) > 1 {
+		for start := time.Now(); time.Since(start) < spinFor; {
+			select {
+			case t, ok := <-tasks:
+				return t, ok
+			default:
+				runtime.Gosched()
+			}
+		}
+	}
+	t, ok := <-tasks
+	return t, ok
+}
+
 // parallel runs parts 0…parts-1 of j, part 0 on the calling goroutine (with
-// workspace ws) and the others on pool workers, and waits for all of them.
-func parallel(parts int, j job, wg *sync.WaitGroup, ws *workspace) {
+// workspace ws) and the others on pool workers, and waits for all of them;
+// g must not be in use by another call.
+func parallel(parts int, j job, g *gate, ws *workspace) {
 	if parts > 1 {
 		workers.mu.Lock()
 		if workers.tasks == nil {
@@ -84,11 +124,18 @@ func parallel(parts int, j job, wg *sync.WaitGroup, ws *workspace) {
 		}
 		tasks := workers.tasks
 		workers.mu.Unlock()
-		wg.Add(parts - 1)
+		g.pending.Store(int64(parts - 1))
 		for p := 1; p < parts; p++ {
-			tasks <- task{j: j, part: p, wg: wg}
+			tasks <- task{j: j, part: p, g: g}
 		}
 	}
 	j.do(0, ws)
-	wg.Wait()
+	start := time.Now()
+	for g.pending.Load() != 0 {
+		if time.Since(start) < spinFor {
+			runtime.Gosched()
+		} else {
+			time.Sleep(spinFor / 10)
+		}
+	}
 }

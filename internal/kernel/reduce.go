@@ -1,6 +1,9 @@
 package kernel
 
-import "fmt"
+import (
+	"fmt"
+	"unsafe"
+)
 
 // vector checks a strided vector x[i] = data[off + i·inc], i < n, and
 // returns its extent.
@@ -40,7 +43,7 @@ func Axpy[T Elem](n int, alpha T, x []T, offX, incX int, y []T, offY, incY int) 
 	if sameMemory(y, ylo, yhi, x, xlo, xhi) {
 		return fmt.Errorf("kernel: y shares memory with x")
 	}
-	mulAdd(n, alpha, 1, x, offX, incX, nil, 0, 0, y, offY, incY)
+	mulAdd(n, alpha, 1, x, offX, incX, nil, 0, 0, y, offY, incY, false)
 	return nil
 }
 
@@ -75,29 +78,21 @@ func HadamardReduce[T Elem](shape []int, alpha T, x, y Strided[T], beta T, out S
 	return hadamardReduce(shape, alpha, x, y, beta, out)
 }
 
-// SumAxis sums src over one axis:
+// Sum adds up x over the axes where out's stride is 0:
 //
-//	dst[i without axis] = β·dst[…] + α·Σ_{i_axis} src[i],
+//	out[o(i)] = β·out[o(i)] + α·Σ_{i ↦ o(i)} x[i],
 //
-// where dst has the rank of shape minus one (dst.Strides skips axis). When
-// β = 0, dst is only written. dst must not share memory with src.
-func SumAxis[T Elem](shape []int, axis int, alpha T, src Strided[T], beta T, dst Strided[T]) error {
-	if axis < 0 || axis >= len(shape) {
-		return fmt.Errorf("kernel: axis %d is out of range for rank %d", axis, len(shape))
-	}
+// HadamardReduce with y = 1: "ij->i" is out with strides (1, 0), a trace
+// "ii->" a diagonal view of x (stride n+1) with out's stride 0, and with
+// no zero strides in out it is a scaled copy. When β = 0, out is only
+// written. out must not share memory with x, and its axes of nonzero
+// stride must not reach one element twice.
+func Sum[T Elem](shape []int, alpha T, x Strided[T], beta T, out Strided[T]) error {
 	if len(shape) > maxRank {
 		return fmt.Errorf("kernel: rank %d is above the limit %d", len(shape), maxRank)
 	}
-	if len(dst.Strides) != len(shape)-1 {
-		return fmt.Errorf("kernel: dst has %d strides, want %d (rank %d less the summed axis)", len(dst.Strides), len(shape)-1, len(shape))
-	}
-	var outStrides, zeros [maxRank]int
-	copy(outStrides[:axis], dst.Strides[:axis])
-	copy(outStrides[axis+1:], dst.Strides[axis:])
 	one := [1]T{1}
-	r := len(shape)
-	return hadamardReduce(shape, alpha, src, Strided[T]{Data: one[:], Strides: zeros[:r]}, beta,
-		Strided[T]{Data: dst.Data, Off: dst.Off, Strides: outStrides[:r]})
+	return hadamardReduce(shape, alpha, x, Strided[T]{Data: one[:], Strides: make([]int, len(shape))}, beta, out)
 }
 
 // hadamardReduce is HadamardReduce.
@@ -137,10 +132,72 @@ func hadamardReduce[T Elem](shape []int, alpha T, x, y Strided[T], beta T, out S
 	l.merge()
 	off := [3]int{out.Off, x.Off, y.Off}
 	if l.rank == 0 {
-		mulAdd(1, alpha, beta, x.Data, x.Off, 0, y.Data, y.Off, 0, out.Data, out.Off, 0)
+		mulAdd(1, alpha, beta, x.Data, x.Off, 0, y.Data, y.Off, 0, out.Data, out.Off, 0, false)
 		return nil
 	}
+	// Split large loops between goroutines: along an axis of out's own
+	// when it has one (the parts write disjoint elements, each summed in
+	// the same order as by one goroutine), or else, for a scalar out, into
+	// chunks whose partial sums are added in order at the end.
+	axis := splitAxis(&l, maxChunks, func(a int) bool { return l.strides[0][a] != 0 })
+	scalar := axis < 0
+	if scalar {
+		axis = splitAxis(&l, maxChunks, func(int) bool { return true })
+	}
+	// An output far larger than the caches is streamed to memory.
+	var z T
+	stream := beta == 0 && (ohi-olo+1)*int(unsafe.Sizeof(z)) >= streamBytes
+	switch chunks := chunksFor(&l, axis); {
+	case chunks == 1:
+		reduceND(&l, off, alpha, beta, x.Data, y.Data, out.Data, stream)
+	case scalar:
+		out.Data[out.Off] = reduceChunks(&l, off, axis, chunks, alpha, beta, x.Data, y.Data, out.Data[out.Off])
+	default:
+		reduceSplit(&l, off, axis, chunks, alpha, beta, x.Data, y.Data, out.Data, stream)
+	}
+	return nil
+}
+
+// streamBytes is the output size from which HadamardReduce writes with
+// non-temporal stores (where the CPU has them), as memclr does.
+const streamBytes = 32 << 20
+
+// reduceSplit runs reduceND on chunks of l along axis, an axis of out's own.
+func reduceSplit[T Elem](l *nd, off [3]int, axis, chunks int, alpha, beta T, x, y, out []T, stream bool) {
+	split(l, off, axis, chunks, func(l *nd, off [3]int, _ int) { reduceND(l, off, alpha, beta, x, y, out, stream) })
+}
+
+// reduceChunks returns β·o + α·Σ_i x[i]·y[i] over the iteration space l
+// (whose out strides are all 0), summed in chunks along axis (see split)
+// whose partial sums are added in order.
+func reduceChunks[T Elem](l *nd, off [3]int, axis, chunks int, alpha, beta T, x, y []T, o T) T {
+	partial := make([]T, chunks)
+	split(l, off, axis, chunks, func(l *nd, off [3]int, c int) {
+		off[0] = c
+		reduceND(l, off, alpha, 0, x, y, partial, false)
+	})
+	var s T
+	for _, p := range partial {
+		s += p
+	}
+	if beta != 0 {
+		s += beta * o
+	}
+	return s
+}
+
+// reduceND runs the loops of HadamardReduce on the iteration space l
+// (operands out, x, y) from offsets off; stream asks for non-temporal
+// stores where out is only written.
+func reduceND[T Elem](l *nd, off [3]int, alpha, beta T, x, y, out []T, stream bool) {
 	in := l.rank - 1
+	// Short runs of out fed by a long summed axis (a trace such as
+	// "iij->j"): make the summed axis the inner loop, a tight strided sum
+	// that keeps many loads in flight, and revisit the few cache lines of
+	// each run from L1/L2.
+	if in > 0 && l.shape[in] <= shortRun && l.strides[0][in] != 0 && l.strides[0][in-1] == 0 && l.shape[in-1] > l.shape[in] {
+		l.swap(in-1, in)
+	}
 	n, so, sx, sy := l.shape[in], l.strides[0][in], l.strides[1][in], l.strides[2][in]
 	// β can be folded into the single visit of each element of out unless
 	// an outer axis sums into it.
@@ -149,51 +206,72 @@ func hadamardReduce[T Elem](shape []int, alpha T, x, y Strided[T], beta T, out S
 		reducedOuter = reducedOuter || l.strides[0][a] == 0
 	}
 	if reducedOuter {
-		scaleND(shape, beta, out)
+		scaleND(l, beta, out, off[0])
 		beta = 1
 	}
+	// The two innermost axes run here, without a call per row: rows of
+	// length n at m offsets, stepping by the next axis's strides.
+	m, om, xm, ym := 1, 0, 0, 0
+	inner := 1
+	if in > 0 {
+		m, om, xm, ym = l.shape[in-1], l.strides[0][in-1], l.strides[1][in-1], l.strides[2][in-1]
+		inner = 2
+	}
 	if so == 0 {
-		l.each(1, off, func(o [3]int) {
-			s := alpha * dot(n, x.Data, o[1], sx, y.Data, o[2], sy)
-			if beta == 0 {
-				out.Data[o[0]] = s
-			} else {
-				out.Data[o[0]] = s + beta*out.Data[o[0]]
+		l.each(inner, off, func(o [3]int) {
+			for r := 0; r < m; r++ {
+				p := o[0] + r*om
+				s := alpha * dot(n, x, o[1]+r*xm, sx, y, o[2]+r*ym, sy)
+				if beta == 0 {
+					out[p] = s
+				} else {
+					out[p] = s + beta*out[p]
+				}
 			}
 		})
-		return nil
+		return
 	}
-	l.each(1, off, func(o [3]int) { mulAdd(n, alpha, beta, x.Data, o[1], sx, y.Data, o[2], sy, out.Data, o[0], so) })
-	return nil
+	l.each(inner, off, func(o [3]int) {
+		for r := 0; r < m; r++ {
+			mulAdd(n, alpha, beta, x, o[1]+r*xm, sx, y, o[2]+r*ym, sy, out, o[0]+r*om, so, stream)
+		}
+	})
 }
 
-// scaleND sets out = β·out on the distinct elements of out (axes of zero
-// stride are visited once), or out = 0 when β = 0.
-func scaleND[T Elem](shape []int, beta T, out Strided[T]) {
+// shortRun is the longest run of out that reduceND fills along an outer
+// summed axis rather than the other way round.
+const shortRun = 16
+
+// scaleND sets out = β·out on the distinct elements that operand 0 of l
+// reaches from offset off (axes of zero stride are visited once), or
+// out = 0 when β = 0.
+func scaleND[T Elem](l *nd, beta T, out []T, off int) {
 	if beta == 1 {
 		return
 	}
-	l := newND(shape, 1, [3][]int{out.Strides})
-	r := 0
+	s := nd{ops: 1}
 	for a := 0; a < l.rank; a++ {
 		if l.strides[0][a] != 0 {
-			l.shape[r], l.strides[0][r] = l.shape[a], l.strides[0][a]
-			r++
+			s.shape[s.rank], s.strides[0][s.rank] = l.shape[a], l.strides[0][a]
+			s.rank++
 		}
 	}
-	l.rank = r
-	l.order([3]bool{true})
-	l.merge()
-	n, s := 1, 0
-	if l.rank > 0 {
-		n, s = l.shape[l.rank-1], l.strides[0][l.rank-1]
+	s.order([3]bool{true})
+	s.merge()
+	n, st := 1, 0
+	if s.rank > 0 {
+		n, st = s.shape[s.rank-1], s.strides[0][s.rank-1]
 	}
-	l.each(1, [3]int{out.Off}, func(o [3]int) {
+	s.each(1, [3]int{off}, func(o [3]int) {
+		if st == 1 && beta == 0 {
+			clear(out[o[0] : o[0]+n])
+			return
+		}
 		for i := 0; i < n; i++ {
 			if beta == 0 {
-				out.Data[o[0]+i*s] = 0
+				out[o[0]+i*st] = 0
 			} else {
-				out.Data[o[0]+i*s] *= beta
+				out[o[0]+i*st] *= beta
 			}
 		}
 	})
@@ -203,23 +281,14 @@ func scaleND[T Elem](shape []int, beta T, out Strided[T]) {
 func dot[T Elem](n int, x []T, ox, sx int, y []T, oy, sy int) T {
 	switch {
 	case sx == 1 && sy == 1:
-		xs, ys := x[ox:ox+n], y[oy:oy+n]
-		var s0, s1, s2, s3 T
-		i := 0
-		for ; i+4 <= n; i += 4 {
-			s0 += xs[i] * ys[i]
-			s1 += xs[i+1] * ys[i+1]
-			s2 += xs[i+2] * ys[i+2]
-			s3 += xs[i+3] * ys[i+3]
-		}
-		for ; i < n; i++ {
-			s0 += xs[i] * ys[i]
-		}
-		return (s0 + s1) + (s2 + s3)
+		return dotUnit(x[ox:ox+n], y[oy:oy+n])
 	case sy == 0 || sx == 0:
 		// One side is constant: sum the other and multiply once.
 		if sx == 0 {
-			x, ox, sx, y, oy, sy = y, oy, sy, x, ox, sx
+			x, ox, sx, y, oy = y, oy, sy, x, ox
+		}
+		if sx == 1 {
+			return sumUnit(x[ox:ox+n]) * y[oy]
 		}
 		var s T
 		for i := 0; i < n; i++ {
@@ -236,8 +305,8 @@ func dot[T Elem](n int, x []T, ox, sx int, y []T, oy, sy int) T {
 
 // mulAdd sets out[i] = α·x[i]·y[i] + β·out[i] for i < n, where x[i] =
 // x[ox + i·sx] and so on; a nil y stands for ones. β = 0 writes out without
-// reading it.
-func mulAdd[T Elem](n int, alpha, beta T, x []T, ox, sx int, y []T, oy, sy int, out []T, oo, so int) {
+// reading it, streaming unit-stride runs to memory when stream is set.
+func mulAdd[T Elem](n int, alpha, beta T, x []T, ox, sx int, y []T, oy, sy int, out []T, oo, so int, stream bool) {
 	if y != nil && sy == 0 {
 		alpha *= y[oy]
 		y = nil
@@ -248,21 +317,7 @@ func mulAdd[T Elem](n int, alpha, beta T, x []T, ox, sx int, y []T, oy, sy int, 
 	}
 	switch {
 	case y == nil && sx == 1 && so == 1:
-		xs, os := x[ox:ox+n], out[oo:oo+n]
-		switch beta {
-		case 0:
-			for i, v := range xs {
-				os[i] = alpha * v
-			}
-		case 1:
-			for i, v := range xs {
-				os[i] += alpha * v
-			}
-		default:
-			for i, v := range xs {
-				os[i] = alpha*v + beta*os[i]
-			}
-		}
+		scaleUnit(alpha, beta, x[ox:ox+n], out[oo:oo+n], stream)
 	case y == nil:
 		for i := 0; i < n; i++ {
 			o := oo + i*so
@@ -273,16 +328,7 @@ func mulAdd[T Elem](n int, alpha, beta T, x []T, ox, sx int, y []T, oy, sy int, 
 			}
 		}
 	case sx == 1 && sy == 1 && so == 1:
-		xs, ys, os := x[ox:ox+n], y[oy:oy+n], out[oo:oo+n]
-		if beta == 0 {
-			for i, v := range xs {
-				os[i] = alpha * v * ys[i]
-			}
-		} else {
-			for i, v := range xs {
-				os[i] = alpha*v*ys[i] + beta*os[i]
-			}
-		}
+		mulUnit(alpha, beta, x[ox:ox+n], y[oy:oy+n], out[oo:oo+n], stream)
 	default:
 		for i := 0; i < n; i++ {
 			o := oo + i*so
