@@ -37,14 +37,14 @@ type stmt struct {
 	kind     network.StatementKind
 	name     string // assigned tensor
 	rel      notation.Relation
-	lhs, rhs *network.Expr // lhs is nil unless kind is Equation
+	lhs, rhs *network.Expr // lhs is nil unless kind is Equation or Decompose
 	net      *network.Statement
 	pos, end int // byte span in the text
 	info     *notation.StmtInfo
 }
 
 // sides lists the expressions drawn for the statement: both sides of an
-// equation, else the right side.
+// equation or a decomposition, else the right side.
 func (s *stmt) sides() []*network.Expr {
 	if s.lhs != nil {
 		return []*network.Expr{s.lhs, s.rhs}
@@ -116,8 +116,11 @@ func (d *doc) compileProgram(shapes map[string][]int, defSize int) error {
 	}
 	for i, st := range d.prog.Statements {
 		s := &stmt{index: i, kind: st.Kind, name: st.Name, rel: st.Rel, rhs: st.RHS, net: st, pos: st.Pos, end: st.Pos}
-		if st.Kind == network.Equation {
+		switch st.Kind {
+		case network.Equation:
 			s.lhs = st.LHS
+		case network.Decompose: // drawn as the argument = the factors
+			s.lhs, s.rhs = st.RHS, st.LHS
 		}
 		for _, a := range ast {
 			if info := a.Info(); info.Pos <= st.Pos && st.Pos < max(info.End, info.Pos+1) {
