@@ -31,7 +31,7 @@ var seedOrder = []string{
 	"identity", "delta", "diagonal", "isometry", "unitary", "isometry-legs", "kron",
 	"svd", "svd-outer", "svd-tensor", "cp", "tucker",
 	"tensor-train", "tt-svd", "canonical", "gauge", "peps", "tree", "mera",
-	"dense-linear", "dense", "gpt2", "input", "mlp", "attention", "heads", "two-layer", "induction",
+	"dense-linear", "dense", "dense-derivative", "gpt2", "input", "mlp", "attention", "heads", "two-layer", "induction",
 }
 
 // All returns every example in the order of the seed post's figures.

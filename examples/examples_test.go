@@ -16,6 +16,7 @@ import (
 	"github.com/strand-tn/strand/diagram/svg"
 	"github.com/strand-tn/strand/diagram/tikz"
 	"github.com/strand-tn/strand/examples"
+	"github.com/strand-tn/strand/grad"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
@@ -24,8 +25,8 @@ var update = flag.Bool("update", false, "rewrite the golden files under testdata
 // order, and Get finds it.
 func TestAll(t *testing.T) {
 	all := examples.All()
-	if len(all) < 40 {
-		t.Errorf("%d examples, want every figure of the seed (40)", len(all))
+	if len(all) < 41 {
+		t.Errorf("%d examples, want every figure of the seed (41)", len(all))
 	}
 	seen := map[string]bool{}
 	for _, e := range all {
@@ -173,5 +174,42 @@ func TestTikZCompiles(t *testing.T) {
 			out = out[len(out)-3000:]
 		}
 		t.Fatalf("pdflatex: %v\n%s", err, out)
+	}
+}
+
+// The derivatives the gallery shows are strand's own: each equals, up to
+// renaming, what Program.Grad derives from the statement before it.
+func TestDerivativesAreStrands(t *testing.T) {
+	e, err := examples.Get("dense-derivative")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := strand.Parse(e.Text)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(e.Text, "\n")
+	var upToY []string
+	for _, l := range lines {
+		upToY = append(upToY, l)
+		if strings.HasPrefix(l, "y[o]") {
+			break
+		}
+	}
+	q, err := strand.Parse(strings.Join(upToY, "\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := q.Grad(strand.Options{}, true, "W")
+	if err != nil {
+		t.Fatal(err)
+	}
+	net, err := p.Resolve(nil, strand.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	shown := net.Statements[len(net.Statements)-1].RHS
+	if equal, err := grad.Equal(shown, d.Expr); err != nil || !equal {
+		t.Errorf("the example's derivative differs from strand's: %v\nstrand: %s", err, d)
 	}
 }
