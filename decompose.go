@@ -214,31 +214,81 @@ func padAll(x contract.Labeled[float64], sizes []int) contract.Labeled[float64] 
 
 // ttFactors builds the tensor train site by site: split the rest between
 // (the previous bond and) the site's legs and everything after, keep U as
-// the site and continue with S V†.
+// the site and continue with S V†. The orthogonality centre ends on the last
+// site, or on the one site that is not declared an isometry when all the
+// others are: the sites after it are then made isometric from the right.
 func ttFactors(f []*network.Node, x contract.Labeled[float64], sizes map[string]int, args, bonds func(int) []string) ([]contract.Labeled[float64], error) {
+	n := len(f)
+	shared := func(k int) string { return intersect(bonds(k), bonds(k+1))[0] } // bond between sites k and k+1
 	rest := x
-	var parts []contract.Labeled[float64]
-	prev := ""
-	for k := range f[:len(f)-1] {
+	var sites []contract.Labeled[float64]
+	for k := range n - 1 {
 		left := args(k)
-		if prev != "" {
-			left = append([]string{prev}, left...)
+		if k > 0 {
+			left = append([]string{shared(k - 1)}, left...)
 		}
-		bond := intersect(bonds(k), bonds(k+1))[0]
+		bond := shared(k)
 		s, err := decomp.SVD(rest, left, decomp.SplitOptions{Truncation: decomp.Truncation{MaxRank: sizes[bond]}, Bond: bond})
 		if err != nil {
 			return nil, err
 		}
 		p := pad([]contract.Labeled[float64]{s.U, s.S, s.Vh}, bond, sizes[bond])
-		parts = append(parts, p[0])
-		// rest = S V†: the bond stays a leg of the rest.
-		sv, err := contract.Einsum(contract.Spec{Inputs: [][]string{p[1].Legs, p[2].Legs}, Output: p[2].Legs}, p[1].Data, p[2].Data)
+		sites = append(sites, p[0])
+		if rest, err = scaleRows(p[1], p[2]); err != nil {
+			return nil, err
+		}
+	}
+	sites = append(sites, rest)
+	for k := n - 1; k > centreOf(f); k-- {
+		// site k = U S V†, split off its left bond: V† stays, U S moves left.
+		bond := shared(k - 1)
+		fresh := bond + "·"
+		s, err := decomp.SVD(sites[k], []string{bond}, decomp.SplitOptions{Truncation: decomp.Truncation{MaxRank: sizes[bond]}, Bond: fresh})
 		if err != nil {
 			return nil, err
 		}
-		rest, prev = contract.Labeled[float64]{Data: sv, Legs: p[2].Legs}, bond
+		p := pad([]contract.Labeled[float64]{s.U, s.S, s.Vh}, fresh, sizes[bond])
+		if sites[k], err = p[2].Rename(fresh, bond); err != nil {
+			return nil, err
+		}
+		us, err := scaleRows(p[1], p[0])
+		if err != nil {
+			return nil, err
+		}
+		prev, err := contract.Contract(sites[k-1], us)
+		if err != nil {
+			return nil, err
+		}
+		if sites[k-1], err = prev.Rename(fresh, bond); err != nil {
+			return nil, err
+		}
 	}
-	return ordered(f, append(parts, rest))
+	return ordered(f, sites)
+}
+
+// centreOf returns the site that is not declared an isometry when every
+// other one is, else the last site.
+func centreOf(f []*network.Node) int {
+	centre := -1
+	for k, n := range f {
+		if n.Kind != network.Isometry && n.Kind != network.Unitary {
+			if centre >= 0 {
+				return len(f) - 1
+			}
+			centre = k
+		}
+	}
+	if centre < 0 {
+		return len(f) - 1
+	}
+	return centre
+}
+
+// scaleRows returns s[b]·x[… b …]: x with each slice along the bond of s
+// scaled by its singular value; the bond stays a leg.
+func scaleRows(s, x contract.Labeled[float64]) (contract.Labeled[float64], error) {
+	v, err := contract.Einsum(contract.Spec{Inputs: [][]string{s.Legs, x.Legs}, Output: x.Legs}, s.Data, x.Data)
+	return contract.Labeled[float64]{Data: v, Legs: x.Legs}, err
 }
 
 func intersect(a, b []string) []string {

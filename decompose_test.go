@@ -33,6 +33,7 @@ func TestDecompositionStatements(t *testing.T) {
 		{"qr", "dim i=5 k=3\nQ[i a] R[a k] = qr(M[i k])\nQ[i a] Q[i b] == I[a b]", 1e-13},
 		{"tucker", "dim i=3 j=4 k=5\nG[a b c] U[i a] V[j b] W[k c] = tucker(T[i j k])\nU[i a] U[i b] == I[a b]", 1e-12},
 		{"tt", "dim i=2 j=3 k=4 l=2\nA[i a] B[a j b] C[b k c] D[c l] = tt(T[i j k l])\nA[i a] A[i b] == I[a b]\nB[a j b] B[a j c] == I[b c]", 1e-12},
+		{"tt with the centre inside", "dim i=2 j=3 k=2 l=2 b2=4\nA: isometry(i -> a)\nD[c l]: isometry(l -> c)\nC[b k c]: isometry(k c -> b)\nA[i a] B[a j b] C[b k c] D[c l] = tt(T[i j k l])\nC†[c k b2] C[b k c] == I[b2 b]\nT[i j k l] T[i j k l] == B[a j b] B[a j b]", 1e-12},
 		{"cp of a rank-2 tensor", "dim i=3 j=4 k=5 s=2 r=2\nT[i j k] = A0[i s] B0[j s] C0[k s]\nλ[r] A[i r] B[j r] C[k r] = cp(T[i j k])", 1e-6},
 	} {
 		results := runText(t, c.src)
