@@ -286,7 +286,7 @@ func (r *runner[T]) block(l int, x *tensor.Dense[T]) (*tensor.Dense[T], error) {
 	if pre, err = r.emit(At(l, HookMLPPre), pre); err != nil {
 		return nil, err
 	}
-	post, err := r.emit(At(l, HookMLPPost), pre.Map(GeluNew[T]))
+	post, err := r.emit(At(l, HookMLPPost), geluNew(pre))
 	if err != nil {
 		return nil, err
 	}
@@ -354,9 +354,22 @@ func mean[T Float](x []T) float64 {
 // addBias adds the vector b to every row of the row-major matrix x.
 func addBias[T Float](x, b []T) {
 	d := len(b)
-	for i := range x {
-		x[i] += b[i%d]
+	for r := 0; r+d <= len(x); r += d {
+		row := x[r : r+d]
+		for j, v := range b {
+			row[j] += v
+		}
 	}
+}
+
+// geluNew returns GeluNew applied to every element of x, in a new tensor.
+func geluNew[T Float](x *tensor.Dense[T]) *tensor.Dense[T] {
+	out := tensor.Zeros[T](x.Shape()...)
+	src, dst := x.Data(), out.Backing()
+	for i, v := range src {
+		dst[i] = GeluNew(v)
+	}
+	return out
 }
 
 // sumHeads returns Σ_h res[q,h,m] as [pos, d_model].
