@@ -3,6 +3,7 @@ package examples_test
 import (
 	"bytes"
 	"flag"
+	"github.com/strand-tn/strand/internal/golden"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -124,25 +125,8 @@ func TestGolden(t *testing.T) {
 		if err := tikz.Render(&tb, s, tikz.Options{}); err != nil {
 			t.Fatal(err)
 		}
-		for _, f := range []struct {
-			ext  string
-			data []byte
-		}{{".svg", sb.Bytes()}, {".tex", tb.Bytes()}} {
-			path := filepath.Join("testdata", e.Name+f.ext)
-			if *update {
-				if err := os.WriteFile(path, f.data, 0o644); err != nil {
-					t.Fatal(err)
-				}
-				continue
-			}
-			want, err := os.ReadFile(path)
-			if err != nil {
-				t.Fatalf("%v (run go test -update)", err)
-			}
-			if !bytes.Equal(f.data, want) {
-				t.Errorf("%s differs from the golden file (run go test -update and look at it)", path)
-			}
-		}
+		golden.Check(t, filepath.Join("testdata", e.Name+".svg"), sb.Bytes(), *update)
+		golden.Check(t, filepath.Join("testdata", e.Name+".tex"), tb.Bytes(), *update)
 	}
 }
 

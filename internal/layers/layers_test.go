@@ -41,6 +41,7 @@ var allowed = map[string][]string{
 	"":                {"*library"},
 	"internal/cli":    {"*library", "", "studio", "examples"},
 	"cmd/strand":      {"internal/cli"},
+	"internal/golden": {},
 	"internal/layers": {},
 }
 
