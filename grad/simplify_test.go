@@ -2,7 +2,7 @@ package grad
 
 import (
 	"flag"
-	"os"
+	"github.com/strand-tn/strand/internal/golden"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -201,20 +201,5 @@ func TestDerivativeGolden(t *testing.T) {
 		b.WriteString("# " + c.name + ": ∂/∂" + strings.Join(c.wrt, " ∂/∂") + " of\n# " + strings.ReplaceAll(c.src, "\n", "\n# ") + "\n")
 		b.WriteString(Format(x, "raw") + Format(s, "simplified") + "\n")
 	}
-	golden := filepath.Join("testdata", "derivatives.golden")
-	if *update {
-		if err := os.MkdirAll("testdata", 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(golden, []byte(b.String()), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(golden)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if b.String() != string(want) {
-		t.Errorf("derivatives differ from %s (run go test -update and review the diff):\n%s", golden, b.String())
-	}
+	golden.Check(t, filepath.Join("testdata", "derivatives.golden"), []byte(b.String()), *update)
 }

@@ -4,7 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"flag"
-	"os"
+	"github.com/strand-tn/strand/internal/golden"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -14,23 +14,10 @@ import (
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata")
 
-// golden compares got with testdata/name, rewriting it under -update.
-func golden(t *testing.T, name string, got []byte) {
+// checkGolden compares got with testdata/name, rewriting it under -update.
+func checkGolden(t *testing.T, name string, got []byte) {
 	t.Helper()
-	file := filepath.Join("testdata", name)
-	if *update {
-		if err := os.WriteFile(file, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(file)
-	if err != nil {
-		t.Fatalf("%v (run go test -update)", err)
-	}
-	if string(got) != string(want) {
-		t.Errorf("%s differs:\n--- got\n%s\n--- want\n%s", name, got, want)
-	}
+	golden.Check(t, filepath.Join("testdata", name), got, *update)
 }
 
 // TestInfoGolden renders path reports (table and JSON) for the seed ladder, the
@@ -62,12 +49,12 @@ func TestInfoGolden(t *testing.T) {
 			t.Fatal(err)
 		}
 		info.Elapsed = 0
-		golden(t, c.name+".txt", []byte(info.String()))
+		checkGolden(t, c.name+".txt", []byte(info.String()))
 		js, err := json.MarshalIndent(info, "", " ")
 		if err != nil {
 			t.Fatal(err)
 		}
-		golden(t, c.name+".json", append(js, '\n'))
+		checkGolden(t, c.name+".json", append(js, '\n'))
 	}
 }
 

@@ -3,6 +3,7 @@ package tensorio
 import (
 	"bytes"
 	"flag"
+	"github.com/strand-tn/strand/internal/golden"
 	"os"
 	"path/filepath"
 	"testing"
@@ -45,26 +46,10 @@ func fixtureValues(kind byte, n int) []complex128 {
 	return out
 }
 
-// golden compares got with testdata/golden/name, rewriting it under -update.
-func golden(t *testing.T, name string, got []byte) {
+// checkGolden compares got with testdata/golden/name, rewriting it under -update.
+func checkGolden(t *testing.T, name string, got []byte) {
 	t.Helper()
-	path := filepath.Join("testdata", "golden", name)
-	if *update {
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("%s: output differs from the golden file (%d vs %d bytes); rerun with -update if the change is intended", name, len(got), len(want))
-	}
+	golden.Check(t, filepath.Join("testdata", "golden", name), got, *update)
 }
 
 // asComplex returns t's elements in row-major order as complex128.

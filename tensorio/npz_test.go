@@ -75,7 +75,7 @@ func TestNPZRoundTrip(t *testing.T) {
 			t.Fatal(err)
 		}
 		if !compress {
-			golden(t, "write.npz", buf.Bytes())
+			checkGolden(t, "write.npz", buf.Bytes())
 		}
 		z := mustOpenNPZ(t, buf.Bytes(), Options{})
 		if got := z.Names(); !slices.Equal(got, []string{"b", "empty", "h.0.attn", "s", "w"}) {

@@ -135,7 +135,7 @@ func TestSafetensorsRoundTrip(t *testing.T) {
 	if err := WriteSafetensors(&buf, in, Options{Metadata: map[string]string{"format": "pt"}}); err != nil {
 		t.Fatal(err)
 	}
-	golden(t, "gpt2-like.safetensors", buf.Bytes())
+	checkGolden(t, "gpt2-like.safetensors", buf.Bytes())
 	out, err := ReadAll[float32](openST(t, buf.Bytes(), Options{}))
 	if err != nil {
 		t.Fatal(err)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/xml"
 	"flag"
+	"github.com/strand-tn/strand/internal/golden"
 	"io"
 	"os"
 	"strings"
@@ -88,7 +89,7 @@ func TestKinds(t *testing.T) {
 			t.Errorf("output lacks %s", want)
 		}
 	}
-	golden(t, "testdata/kinds.svg", b.Bytes())
+	checkGolden(t, "testdata/kinds.svg", b.Bytes())
 	// Same scene, same bytes.
 	var again bytes.Buffer
 	if err := svg.Render(&again, s, svg.Options{}); err != nil || !bytes.Equal(again.Bytes(), b.Bytes()) {
@@ -96,21 +97,9 @@ func TestKinds(t *testing.T) {
 	}
 }
 
-func golden(t *testing.T, path string, got []byte) {
+func checkGolden(t *testing.T, path string, got []byte) {
 	t.Helper()
-	if *update {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update)", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("%s differs from the golden file (run go test -update and look at it)", path)
-	}
+	golden.Check(t, path, got, *update)
 }
 
 func TestEscapingAndOptions(t *testing.T) {

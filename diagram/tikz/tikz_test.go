@@ -3,6 +3,7 @@ package tikz
 import (
 	"bytes"
 	"flag"
+	"github.com/strand-tn/strand/internal/golden"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -131,7 +132,7 @@ func TestRender(t *testing.T) {
 			seen[name] = true
 		}
 	}
-	golden(t, "testdata/shapes.tex", b.Bytes())
+	checkGolden(t, "testdata/shapes.tex", b.Bytes())
 
 	var frag bytes.Buffer
 	if err := Render(&frag, scene(), Options{Fragment: true}); err != nil {
@@ -171,19 +172,7 @@ func TestErrors(t *testing.T) {
 	}
 }
 
-func golden(t *testing.T, path string, got []byte) {
+func checkGolden(t *testing.T, path string, got []byte) {
 	t.Helper()
-	if *update {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update)", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("%s differs from the golden file (run go test -update and look at it)", path)
-	}
+	golden.Check(t, path, got, *update)
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"flag"
+	"github.com/strand-tn/strand/internal/golden"
 	"math"
 	"os"
 	"path/filepath"
@@ -37,23 +38,10 @@ func strandRun(args ...string) (code int, stdout, stderr string) {
 	return code, out.String(), errb.String()
 }
 
-// golden compares got with testdata/name, or rewrites it under -update.
-func golden(t *testing.T, name, got string) {
+// checkGolden compares got with testdata/name, or rewrites it under -update.
+func checkGolden(t *testing.T, name, got string) {
 	t.Helper()
-	path := filepath.Join("testdata", name)
-	if updating() {
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
-	}
-	if got != string(want) {
-		t.Errorf("%s differs from the golden file:\n--- got\n%s--- want\n%s", name, got, want)
-	}
+	golden.Check(t, filepath.Join("testdata", name), []byte(got), updating())
 }
 
 // writeInput saves T[i j k] = i + j + k + 3 + 0.01·sin(i·j·k) of shape
@@ -104,7 +92,7 @@ func TestDecompose(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		golden(t, filepath.Join("decompose", c.name+".tn"), string(tn))
+		checkGolden(t, filepath.Join("decompose", c.name+".tn"), string(tn))
 		prog, err := notation.ParseProgram(string(tn))
 		if err != nil {
 			t.Fatalf("%s: network.tn does not parse: %v\n%s", c.name, err, tn)

@@ -44,7 +44,7 @@ func TestPathTables(t *testing.T) {
 		if code != 0 {
 			t.Fatalf("%s: exit %d: %s", c.name, code, errOut)
 		}
-		golden(t, filepath.Join("path", c.name+".txt"), out)
+		checkGolden(t, filepath.Join("path", c.name+".txt"), out)
 	}
 }
 

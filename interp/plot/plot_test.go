@@ -5,10 +5,10 @@ import (
 	"encoding/xml"
 	"flag"
 	"fmt"
+	"github.com/strand-tn/strand/internal/golden"
 	"image/color"
 	"image/png"
 	"io"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -16,22 +16,10 @@ import (
 
 var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
 
-// golden compares got with testdata/name, rewriting it under -update.
-func golden(t *testing.T, name string, got []byte) {
+// checkGolden compares got with testdata/name, rewriting it under -update.
+func checkGolden(t *testing.T, name string, got []byte) {
 	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("%s differs from the golden file (run go test -update to accept)", name)
-	}
+	golden.Check(t, filepath.Join("testdata", name), got, *update)
 }
 
 // wellFormed checks that b is one XML document with an svg root.
@@ -91,7 +79,7 @@ func TestHeatmap(t *testing.T) {
 	if err := f.SVG(&svg); err != nil {
 		t.Fatal(err)
 	}
-	golden(t, "heatmap.svg", svg.Bytes())
+	checkGolden(t, "heatmap.svg", svg.Bytes())
 	wellFormed(t, svg.Bytes())
 	n := pixels(t, f)
 	// Six masked cells, the value-1 cell in the darkest blue, 0.5 in the
@@ -122,7 +110,7 @@ func TestGridAndBars(t *testing.T) {
 	if err := g.SVG(&svg); err != nil {
 		t.Fatal(err)
 	}
-	golden(t, "grid.svg", svg.Bytes())
+	checkGolden(t, "grid.svg", svg.Bytes())
 	wellFormed(t, svg.Bytes())
 	// Both panels have equal cells: the mask area is twice one panel's.
 	if n, one := pixels(t, g)[maskGrey], pixels(t, Grid("one", []Heatmap{a}, 1, 260, 260))[maskGrey]; n != 2*one {
@@ -134,7 +122,7 @@ func TestGridAndBars(t *testing.T) {
 	if err := f.SVG(&svg); err != nil {
 		t.Fatal(err)
 	}
-	golden(t, "bars.svg", svg.Bytes())
+	checkGolden(t, "bars.svg", svg.Bytes())
 	wellFormed(t, svg.Bytes())
 	n := pixels(t, f)
 	if n[posBar] == 0 || n[negBar] == 0 || n[posBar] < 4*n[negBar] {

@@ -1,9 +1,9 @@
 package report
 
 import (
-	"bytes"
 	"encoding/json"
 	"flag"
+	"github.com/strand-tn/strand/internal/golden"
 	"os"
 	"path/filepath"
 	"strings"
@@ -45,19 +45,7 @@ func TestToy(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	golden := filepath.Join("testdata", "toy_report.md")
-	if *update {
-		if err := os.WriteFile(golden, md, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(golden)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !bytes.Equal(md, want) {
-		t.Errorf("report.md differs from %s (go test -update to accept)", golden)
-	}
+	golden.Check(t, filepath.Join("testdata", "toy_report.md"), md, *update)
 	var back ToySummary
 	b, err := os.ReadFile(filepath.Join(dir, "report.json"))
 	if err != nil {
