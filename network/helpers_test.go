@@ -3,6 +3,7 @@ package network
 import (
 	"encoding/json"
 	"flag"
+	"github.com/strand-tn/strand/internal/golden"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -77,33 +78,9 @@ func buildErr(t *testing.T, src string, opts ProgramOptions) error {
 }
 
 // golden compares got with testdata/name, rewriting it under -update.
-func golden(t *testing.T, name, got string) {
+func checkGolden(t *testing.T, name, got string) {
 	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (go test -update creates it)", err)
-	}
-	if got != string(want) {
-		g, w := strings.Split(got, "\n"), strings.Split(string(want), "\n")
-		for i := range max(len(g), len(w)) {
-			var a, b string
-			if i < len(w) {
-				a = w[i]
-			}
-			if i < len(g) {
-				b = g[i]
-			}
-			if a != b {
-				t.Fatalf("%s differs at line %d (go test -update rewrites it):\nwant %s\ngot  %s", path, i+1, a, b)
-			}
-		}
-	}
+	golden.Check(t, filepath.Join("testdata", name), []byte(got), *update)
 }
 
 // summary writes a resolved program as text: each statement's sides and

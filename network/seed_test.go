@@ -18,7 +18,7 @@ func TestDocPrograms(t *testing.T) {
 		prog := build(t, src, ProgramOptions{})
 		b.WriteString("### block " + strconv.Itoa(i) + "\n" + src + "---\n" + summary(prog) + "\n")
 	}
-	golden(t, "seed.golden", b.String())
+	checkGolden(t, "seed.golden", b.String())
 }
 
 // docProgram resolves the block of docs/notation.md that contains text.

@@ -1,9 +1,8 @@
 package notation
 
 import (
-	"os"
+	"github.com/strand-tn/strand/internal/golden"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"testing"
 )
@@ -85,37 +84,7 @@ func TestFormatGolden(t *testing.T) {
 		}
 		b.WriteString("## " + ex.name + "\n" + ex.src + "\n=>\n" + Format(n) + "\n\n")
 	}
-	golden := filepath.Join("testdata", "format.golden")
-	if *update {
-		if err := os.WriteFile(golden, []byte(b.String()), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(golden)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
-	}
-	if b.String() != string(want) {
-		t.Errorf("formatted examples differ from %s (go test -update rewrites it):\n%s", golden, firstDiff(string(want), b.String()))
-	}
-}
-
-// firstDiff shows the first differing line of two texts.
-func firstDiff(want, got string) string {
-	w, g := strings.Split(want, "\n"), strings.Split(got, "\n")
-	for i := range max(len(w), len(g)) {
-		var a, b string
-		if i < len(w) {
-			a = w[i]
-		}
-		if i < len(g) {
-			b = g[i]
-		}
-		if a != b {
-			return "line " + strconv.Itoa(i+1) + ":\nwant " + a + "\ngot  " + b
-		}
-	}
-	return ""
+	golden.Check(t, filepath.Join("testdata", "format.golden"), []byte(b.String()), *update)
 }
 
 func TestFormatParts(t *testing.T) {

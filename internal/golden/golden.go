@@ -4,13 +4,14 @@ package golden
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
 )
 
 // Check compares got with the file at path; with update set it writes got
-// there instead.
+// there instead. A difference is reported with its first differing line.
 func Check(t testing.TB, path string, got []byte, update bool) {
 	t.Helper()
 	if update {
@@ -27,6 +28,24 @@ func Check(t testing.TB, path string, got []byte, update bool) {
 		t.Fatalf("%v (run go test -update)", err)
 	}
 	if !bytes.Equal(got, want) {
-		t.Errorf("%s differs from the golden file (run go test -update and look at it)", path)
+		t.Errorf("%s differs from the golden file (run go test -update and look at it): %s", path, firstDiff(want, got))
 	}
+}
+
+// firstDiff shows the first line where two texts differ.
+func firstDiff(want, got []byte) string {
+	w, g := bytes.Split(want, []byte("\n")), bytes.Split(got, []byte("\n"))
+	for i := range max(len(w), len(g)) {
+		var a, b []byte
+		if i < len(w) {
+			a = w[i]
+		}
+		if i < len(g) {
+			b = g[i]
+		}
+		if !bytes.Equal(a, b) {
+			return fmt.Sprintf("line %d:\nwant %s\ngot  %s", i+1, a, b)
+		}
+	}
+	return "(equal lines)"
 }
