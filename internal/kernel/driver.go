@@ -1,6 +1,9 @@
 package kernel
 
-import "sync"
+import (
+	"sync"
+	"sync/atomic"
+)
 
 // Work thresholds, counted in multiply-adds (m·n·k).
 const (
@@ -12,6 +15,9 @@ const (
 	// packCost is the cost of packing one element of B, in multiply-adds
 	// of the micro-kernel; it steers how a product is split over threads.
 	packCost = 8
+	// sliverGroup is the number of MR-row slivers a goroutine takes at a
+	// time in a splitTaken product.
+	sliverGroup = 2
 )
 
 // How a gemmJob divides its work between goroutines.
@@ -19,6 +25,7 @@ const (
 	splitBatch = iota // whole products of the batch
 	splitRows         // MR-row slivers of one product
 	splitCols         // NR-column panels of one product
+	splitTaken        // groups of MR-row slivers of one product, taken in turn
 )
 
 // gemmJob is one call of the driver: batch products X_t = X shifted by t·sX.
@@ -30,7 +37,8 @@ type gemmJob[T Float] struct {
 	batch       int
 
 	mode, parts int
-	item        int // the product split by splitRows and splitCols
+	item        int           // the product split by splitRows, splitCols and splitTaken
+	taken       *atomic.Int64 // splitTaken: groups of slivers taken so far
 }
 
 // parallelJob is a gemmJob with what its goroutines synchronize on, kept
@@ -38,7 +46,8 @@ type gemmJob[T Float] struct {
 // a 64-bit atomic, which 32-bit platforms keep on the heap).
 type parallelJob[T Float] struct {
 	gemmJob[T]
-	g gate
+	g     gate
+	taken atomic.Int64
 }
 
 var (
@@ -137,16 +146,23 @@ func gemm[T Float](ks *kernelSet[T], opt Options, batch int, alpha T, a Matrix[T
 	}
 	// Split each product by rows or by columns, whichever leaves the
 	// busiest goroutine the least work, counting the B panels it packs.
+	// Rows of a product whose B is a single block (each goroutine packs
+	// it once) are taken in groups in turn rather than dealt out: that
+	// balances processors that run at different speeds, as virtual ones do.
 	mt, nt := ceilDiv(m, ks.mr), ceilDiv(n, ks.nr)
 	rowCost := ceilDiv(mt, threads)*ks.mr*nt*ks.nr*k + packCost*k*n
 	colCost := mt*ks.mr*ceilDiv(nt, threads)*ks.nr*k + packCost*k*ceilDiv(nt, threads)*ks.nr
-	if rowCost < colCost {
+	switch {
+	case rowCost < colCost && k <= ks.kc && n <= ks.nc && mt >= 2*sliverGroup*threads:
+		j.mode, j.parts, j.taken = splitTaken, threads, &pj.taken
+	case rowCost < colCost:
 		j.mode, j.parts = splitRows, min(threads, mt)
-	} else {
+	default:
 		j.mode, j.parts = splitCols, min(threads, nt)
 	}
 	for t := 0; t < batch; t++ {
 		j.item = t
+		pj.taken.Store(0)
 		parallel(j.parts, j, &pj.g, ws)
 	}
 }
@@ -170,6 +186,28 @@ func (j *gemmJob[T]) do(part int, ws *workspace) {
 		j0 := part * nt / j.parts * j.ks.nr
 		j1 := min(n, (part+1)*nt/j.parts*j.ks.nr)
 		j.run(bf, j.item, 0, m, j0, j1)
+	case splitTaken:
+		j.runTaken(bf)
+	}
+}
+
+// runTaken computes groups of sliverGroup slivers of a splitTaken product
+// until none is left, packing B, a single kc×nc block, before its first.
+func (j *gemmJob[T]) runTaken(bf *buffers[T]) {
+	ks := j.ks
+	a, b, c := j.a, j.b, j.c
+	a.Off += j.item * j.sa
+	b.Off += j.item * j.sb
+	c.Off += j.item * j.sc
+	m, n, k := c.Rows, c.Cols, a.Cols
+	rows := sliverGroup * ks.mr
+	var bp []T
+	for g := int(j.taken.Add(1) - 1); g*rows < m; g = int(j.taken.Add(1) - 1) {
+		if bp == nil {
+			bp = grow(&bf.b, ceilDiv(n, ks.nr)*ks.nr*k)
+			packB(bp, b, 0, k, 0, n, ks.nr, ks.copyPanel)
+		}
+		gemmBlock(ks, bf, j.alpha, a, b, j.beta, c, g*rows, min(m, (g+1)*rows), 0, n, false, bp)
 	}
 }
 
@@ -180,7 +218,7 @@ func (j *gemmJob[T]) run(bf *buffers[T], t, i0, i1, j0, j1 int) {
 	b.Off += t * j.sb
 	c.Off += t * j.sc
 	small := float64(c.Rows)*float64(c.Cols)*float64(a.Cols) <= smallWork
-	gemmBlock(j.ks, bf, j.alpha, a, b, j.beta, c, i0, i1, j0, j1, small)
+	gemmBlock(j.ks, bf, j.alpha, a, b, j.beta, c, i0, i1, j0, j1, small, nil)
 }
 
 // gemmBlock computes the block C[i0:i1, j0:j1] = α·A[i0:i1, :]·B[:, j0:j1] +
@@ -191,8 +229,9 @@ func (j *gemmJob[T]) run(bf *buffers[T], t, i0, i1, j0, j1 int) {
 // (unit column stride) is read in place: its MR×kc sliver is what stays in
 // L1. When small is set, A and B are both read in place where the kernel
 // can (B needs unit column stride) and k is not sliced. Operands with row
-// or column offsets are always packed.
-func gemmBlock[T Float](ks *kernelSet[T], bf *buffers[T], alpha T, a, b Matrix[T], beta T, c Matrix[T], i0, i1, j0, j1 int, small bool) {
+// or column offsets are always packed. A non-nil packedB is B packed
+// whole, when it is a single kc×nc block (then j0 = 0 and j1 = n).
+func gemmBlock[T Float](ks *kernelSet[T], bf *buffers[T], alpha T, a, b Matrix[T], beta T, c Matrix[T], i0, i1, j0, j1 int, small bool, packedB []T) {
 	mr, nr := ks.mr, ks.nr
 	k := a.Cols
 	directA := (small || a.ColStride == 1) && a.strided()
@@ -221,6 +260,8 @@ func gemmBlock[T Float](ks *kernelSet[T], bf *buffers[T], alpha T, a, b Matrix[T
 				nc := min(ncBlk, j1-jc)
 				var bp, edge []T
 				switch {
+				case packedB != nil:
+					bp = packedB
 				case !directB:
 					bp = grow(&bf.b, ceilDiv(nc, nr)*nr*kc)
 					packB(bp, b, pc, kc, jc, nc, nr, ks.copyPanel)

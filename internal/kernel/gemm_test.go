@@ -125,6 +125,27 @@ func checkGemm[T Float](t *testing.T, what string, ks *kernelSet[T], rng interfa
 	compare(t, what, c.Matrix, want, tolerance[T](s.k))
 }
 
+// TestGemmTaken checks products whose row slivers goroutines take in turn
+// (B a single block) for every layout of A and B, with shapes whose rows
+// do not fill the last group, on 2 to 4 goroutines.
+func TestGemmTaken(t *testing.T) {
+	rng := newRand(7)
+	for si, s := range []gemmShape{{301, 200, 100}, {136, 256, 256}} {
+		for la := range numLayouts {
+			for lb := range numLayouts {
+				if si == 1 && (la+lb)%4 != 0 {
+					continue // the largest shape on a few layout pairs only
+				}
+				threads := 2 + int(la+lb)%3
+				what := fmt.Sprintf("float64 %v A=%v B=%v threads=%d", s, la, lb, threads)
+				checkGemm(t, what, sets64[0], rng, s, la, lb, rowMajor, 1, 0.5, threads)
+				what = fmt.Sprintf("float32 %v A=%v B=%v threads=%d", s, la, lb, threads)
+				checkGemm(t, what, sets32[0], rng, s, la, lb, la%numStrided, -2, 0, threads)
+			}
+		}
+	}
+}
+
 // TestGemmSplits forces every way of splitting one product over goroutines.
 func TestGemmSplits(t *testing.T) {
 	rng := newRand(3)
