@@ -5,7 +5,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"runtime"
 	"slices"
 	"time"
 
@@ -130,18 +129,13 @@ func reportProgram(w io.Writer, src string, results []strand.Result[float64]) (*
 }
 
 // timeEval returns the median wall time of n evaluations of expr after one
-// warm-up, parse and planning included, file I/O excluded. Garbage is
-// collected before each timed evaluation, outside the timing (as testing.B
-// does before a benchmark): the previous result is then free, and the next
-// one reuses its memory, as numpy's allocator reuses a freed result's block,
-// instead of growing the heap into fresh pages that fault on first touch.
+// warm-up, parse and planning included, file I/O excluded.
 func timeEval(expr string, opts strand.Options, ops []*tensor.Dense[float64], n int) (float64, error) {
 	if _, err := strand.EinsumWith(expr, opts, ops...); err != nil {
 		return 0, err
 	}
 	times := make([]float64, n)
 	for i := range times {
-		runtime.GC()
 		start := time.Now()
 		if _, err := strand.EinsumWith(expr, opts, ops...); err != nil {
 			return 0, err
