@@ -41,6 +41,11 @@
 //	AVX2+FMA  float64 6×8,  float32 6×16  (12 of 16 ymm accumulate)
 //	pure Go   4×4                          (every other platform, and -tags purego)
 //
+// Full panels of a B with contiguous rows are copied 192 bytes a row by
+// assembly; those of a B with contiguous columns (A·Bᵀ, the layout of
+// linear layers and attention scores) are transposed through registers in
+// 8×8 blocks (AVX), about 4× faster than element by element.
+//
 // The block sizes (kc = 256 for float64, 512 for float32; nc = 384) keep an
 // A sliver in a 32–48 KiB L1d and a B block in a 1–2 MiB L2 per core, which
 // fits AMD Zen 4 and Intel Sapphire/Emerald Rapids alike; an A that has to
@@ -51,8 +56,11 @@
 // contiguous, the AVX-512 tile narrows to 16 or 8 float64 columns (32 or
 // 16 float32) when that pads n less, and a call allocates nothing. Larger products are split
 // over up to [Options.Threads] goroutines (default GOMAXPROCS) by rows or by
-// columns, whichever gives the busiest goroutine the least work; batches
-// are split by whole products when there are enough of them. The
+// columns, whichever gives the busiest goroutine the least work; when B is
+// a single kc×nc block, each goroutine packs it once and the goroutines take
+// groups of row slivers in turn, which balances processors that run at
+// different speeds. Batches are split by whole products when there are
+// enough of them. The
 // goroutines come from a pool that lives as long as the program.
 //
 // In a build with the openblas tag (cgo and Debian's libopenblas-dev; see

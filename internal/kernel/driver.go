@@ -205,7 +205,7 @@ func (j *gemmJob[T]) runTaken(bf *buffers[T]) {
 	for g := int(j.taken.Add(1) - 1); g*rows < m; g = int(j.taken.Add(1) - 1) {
 		if bp == nil {
 			bp = grow(&bf.b, ceilDiv(n, ks.nr)*ks.nr*k)
-			packB(bp, b, 0, k, 0, n, ks.nr, ks.copyPanel)
+			packB(bp, b, 0, k, 0, n, ks.nr, ks.pack)
 		}
 		gemmBlock(ks, bf, j.alpha, a, b, j.beta, c, g*rows, min(m, (g+1)*rows), 0, n, false, bp)
 	}
@@ -264,11 +264,11 @@ func gemmBlock[T Float](ks *kernelSet[T], bf *buffers[T], alpha T, a, b Matrix[T
 					bp = packedB
 				case !directB:
 					bp = grow(&bf.b, ceilDiv(nc, nr)*nr*kc)
-					packB(bp, b, pc, kc, jc, nc, nr, ks.copyPanel)
+					packB(bp, b, pc, kc, jc, nc, nr, ks.pack)
 				case nc%nr != 0 && !ks.masked:
 					// The kernel reads NR columns: give it a padded copy of the last panel.
 					edge = grow(&bf.edge, nr*kc)
-					packB(edge, b, pc, kc, jc+nc-nc%nr, nc%nr, nr, nil)
+					packB(edge, b, pc, kc, jc+nc-nc%nr, nc%nr, nr, panelPackers[T]{})
 				}
 				for ir := 0; ir < mc; ir += mr {
 					h := min(mr, mc-ir)

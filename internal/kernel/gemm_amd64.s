@@ -797,3 +797,107 @@ cploop:
 cpdone:
 	VZEROUPPER
 	RET
+
+// Packing a panel of a B whose columns are contiguous (unit row stride)
+// transposes it: 8×8 blocks go through registers (AVX),
+//	dst[p·dstStride + j] = src[j·srcStride + p],   p, j < 8   (strides in elements).
+
+// TRANS4PD transposes the 4×4 float64 block at S (columns CX bytes apart,
+// R8 = 3·CX) into rows at D (DX bytes apart, R9 = 3·DX).
+#define TRANS4PD(S, D) \
+	VMOVUPD (S), Y0; \
+	VMOVUPD (S)(CX*1), Y1; \
+	VMOVUPD (S)(CX*2), Y2; \
+	VMOVUPD (S)(R8*1), Y3; \
+	VUNPCKLPD Y1, Y0, Y4; \
+	VUNPCKHPD Y1, Y0, Y5; \
+	VUNPCKLPD Y3, Y2, Y6; \
+	VUNPCKHPD Y3, Y2, Y7; \
+	VPERM2F128 $0x20, Y6, Y4, Y0; \
+	VPERM2F128 $0x20, Y7, Y5, Y1; \
+	VPERM2F128 $0x31, Y6, Y4, Y2; \
+	VPERM2F128 $0x31, Y7, Y5, Y3; \
+	VMOVUPD Y0, (D); \
+	VMOVUPD Y1, (D)(DX*1); \
+	VMOVUPD Y2, (D)(DX*2); \
+	VMOVUPD Y3, (D)(R9*1)
+
+// func transpose8x8f64(dst *float64, dstStride int, src *float64, srcStride int)
+TEXT ·transpose8x8f64(SB), NOSPLIT, $0-32
+	MOVQ dst+0(FP), DI
+	MOVQ dstStride+8(FP), DX
+	MOVQ src+16(FP), SI
+	MOVQ srcStride+24(FP), CX
+	SHLQ $3, DX
+	SHLQ $3, CX
+	LEAQ (CX)(CX*2), R8
+	LEAQ (DX)(DX*2), R9
+	TRANS4PD(SI, DI)         // columns 0–3, rows 0–3
+	LEAQ 32(SI), R10
+	LEAQ (DI)(DX*4), R11
+	TRANS4PD(R10, R11)       // columns 0–3, rows 4–7
+	LEAQ (SI)(CX*4), R10
+	LEAQ 32(DI), R11
+	TRANS4PD(R10, R11)       // columns 4–7, rows 0–3
+	LEAQ 32(R10), R10
+	LEAQ (R11)(DX*4), R11
+	TRANS4PD(R10, R11)       // columns 4–7, rows 4–7
+	VZEROUPPER
+	RET
+
+// func transpose8x8f32(dst *float32, dstStride int, src *float32, srcStride int)
+TEXT ·transpose8x8f32(SB), NOSPLIT, $0-32
+	MOVQ dst+0(FP), DI
+	MOVQ dstStride+8(FP), DX
+	MOVQ src+16(FP), SI
+	MOVQ srcStride+24(FP), CX
+	SHLQ $2, DX
+	SHLQ $2, CX
+	LEAQ (CX)(CX*2), R8
+	LEAQ (DX)(DX*2), R9
+	// Y0–Y7: columns 0–7, rows 0–7 of each.
+	VMOVUPS (SI), Y0
+	VMOVUPS (SI)(CX*1), Y1
+	VMOVUPS (SI)(CX*2), Y2
+	VMOVUPS (SI)(R8*1), Y3
+	LEAQ (SI)(CX*4), SI
+	VMOVUPS (SI), Y4
+	VMOVUPS (SI)(CX*1), Y5
+	VMOVUPS (SI)(CX*2), Y6
+	VMOVUPS (SI)(R8*1), Y7
+	// Interleave pairs of columns, then pairs of pairs, then the 128-bit lanes.
+	VUNPCKLPS Y1, Y0, Y8
+	VUNPCKHPS Y1, Y0, Y9
+	VUNPCKLPS Y3, Y2, Y10
+	VUNPCKHPS Y3, Y2, Y11
+	VUNPCKLPS Y5, Y4, Y12
+	VUNPCKHPS Y5, Y4, Y13
+	VUNPCKLPS Y7, Y6, Y14
+	VUNPCKHPS Y7, Y6, Y15
+	VSHUFPS $0x44, Y10, Y8, Y0
+	VSHUFPS $0xEE, Y10, Y8, Y1
+	VSHUFPS $0x44, Y11, Y9, Y2
+	VSHUFPS $0xEE, Y11, Y9, Y3
+	VSHUFPS $0x44, Y14, Y12, Y4
+	VSHUFPS $0xEE, Y14, Y12, Y5
+	VSHUFPS $0x44, Y15, Y13, Y6
+	VSHUFPS $0xEE, Y15, Y13, Y7
+	VPERM2F128 $0x20, Y4, Y0, Y8
+	VPERM2F128 $0x20, Y5, Y1, Y9
+	VPERM2F128 $0x20, Y6, Y2, Y10
+	VPERM2F128 $0x20, Y7, Y3, Y11
+	VPERM2F128 $0x31, Y4, Y0, Y12
+	VPERM2F128 $0x31, Y5, Y1, Y13
+	VPERM2F128 $0x31, Y6, Y2, Y14
+	VPERM2F128 $0x31, Y7, Y3, Y15
+	VMOVUPS Y8, (DI)
+	VMOVUPS Y9, (DI)(DX*1)
+	VMOVUPS Y10, (DI)(DX*2)
+	VMOVUPS Y11, (DI)(R9*1)
+	LEAQ (DI)(DX*4), DI
+	VMOVUPS Y12, (DI)
+	VMOVUPS Y13, (DI)(DX*1)
+	VMOVUPS Y14, (DI)(DX*2)
+	VMOVUPS Y15, (DI)(R9*1)
+	VZEROUPPER
+	RET

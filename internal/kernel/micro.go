@@ -22,12 +22,20 @@ type kernelSet[T Float] struct {
 	nc     int // columns of a packed kc×nc block of B, sized to stay in L2
 	masked bool
 	tile   microKernel[T]
-	// copyPanel, when set, packs one full NR-wide panel of a B with unit
-	// column stride: dst[p·NR + j] = src[soff + p·rs + j], p < rows, j < NR.
-	copyPanel func(dst, src []T, soff, rs, rows int)
+	pack   panelPackers[T]
 	// narrow, when set, is a set with a smaller NR for small products
 	// whose n it pads less; its own narrow, if any, is for n ≤ its NR only.
 	narrow *kernelSet[T]
+}
+
+// panelPackers pack one full NR-wide panel of B, rows p < kc, columns
+// j < NR; packB's loops do what a nil one would.
+type panelPackers[T Float] struct {
+	// rows packs a B with unit column stride: dst[p·NR + j] = src[soff + p·rs + j].
+	rows func(dst, src []T, soff, rs, kc int)
+	// cols packs a B with unit row stride (a transposed B):
+	// dst[p·NR + j] = src[soff + j·cs + p].
+	cols func(dst, src []T, soff, cs, kc int)
 }
 
 // The kernel sets this CPU runs, fastest first (see kernelSets).

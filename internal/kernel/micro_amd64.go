@@ -45,6 +45,51 @@ func copyPanel192T[T Float](dst, src []T, soff, rs, rows int) {
 	copyPanel192(unsafe.Pointer(&dst[0]), unsafe.Pointer(&src[soff]), rows, rs*int(unsafe.Sizeof(z)))
 }
 
+//go:noescape
+func transpose8x8f64(dst *float64, dstStride int, src *float64, srcStride int)
+
+//go:noescape
+func transpose8x8f32(dst *float32, dstStride int, src *float32, srcStride int)
+
+// transposePanel returns the cols packer of an NR-wide panel (NR a multiple
+// of 8) that moves 8×8 blocks through registers with transpose8x8; the
+// rows of kc past a multiple of 8 are copied one by one.
+func transposePanel[T Float](nr int, transpose8x8 func(dst *T, dstStride int, src *T, srcStride int)) func(dst, src []T, soff, cs, kc int) {
+	return func(dst, src []T, soff, cs, kc int) {
+		p := 0
+		for ; p+8 <= kc; p += 8 {
+			for j := 0; j < nr; j += 8 {
+				o := soff + j*cs + p
+				// The corners of the block: every element between is in bounds too.
+				_, _, _, _ = src[o+7], src[o+7*cs], src[o+7*cs+7], dst[(p+7)*nr+j+7]
+				transpose8x8(&dst[p*nr+j], nr, &src[o], cs)
+			}
+		}
+		for ; p < kc; p++ {
+			for j := range nr {
+				dst[p*nr+j] = src[soff+j*cs+p]
+			}
+		}
+	}
+}
+
+// packers returns the panel packers of an AVX set with NR = nr: the
+// 192-byte row copy only where a panel row is 192 bytes.
+func packers[T Float](nr int) panelPackers[T] {
+	var z T
+	var pk panelPackers[T]
+	switch any(z).(type) {
+	case float64:
+		pk.cols = any(transposePanel(nr, transpose8x8f64)).(func(dst, src []T, soff, cs, kc int))
+	case float32:
+		pk.cols = any(transposePanel(nr, transpose8x8f32)).(func(dst, src []T, soff, cs, kc int))
+	}
+	if nr*int(unsafe.Sizeof(z)) == 192 {
+		pk.rows = copyPanel192T[T]
+	}
+	return pk
+}
+
 // asmTile adapts an assembly kernel to microKernel.
 func asmTile[T Float](fn func(k int, a *T, rsA, csA int, b *T, rsB int, c *T, rsC, mr, nr int, alpha, beta T)) microKernel[T] {
 	return func(k int, a []T, offA, rsA, csA int, b []T, offB, rsB int, c []T, offC, rsC, mr, nr int, alpha, beta T) {
@@ -60,14 +105,14 @@ func asmTile[T Float](fn func(k int, a *T, rsA, csA int, b *T, rsB int, c *T, rs
 // one-vector sets only those with n ≤ 8 (float64) or 16 (float32), since
 // elsewhere their one load of B per 8 multiply-adds leaves them load-bound.
 var (
-	avx512One64    = &kernelSet[float64]{name: "avx512x8", mr: 8, nr: 8, kc: 256, mc: 768, nc: 384, masked: true, tile: asmTile(dgemmAVX512x8)}
-	avx512One32    = &kernelSet[float32]{name: "avx512x16", mr: 8, nr: 16, kc: 512, mc: 768, nc: 384, masked: true, tile: asmTile(sgemmAVX512x16)}
-	avx512Narrow64 = &kernelSet[float64]{name: "avx512x16", mr: 8, nr: 16, kc: 256, mc: 768, nc: 384, masked: true, tile: asmTile(dgemmAVX512x16), narrow: avx512One64}
-	avx512Narrow32 = &kernelSet[float32]{name: "avx512x32", mr: 8, nr: 32, kc: 512, mc: 768, nc: 384, masked: true, tile: asmTile(sgemmAVX512x32), narrow: avx512One32}
-	avx512Sets64   = &kernelSet[float64]{name: "avx512", mr: 8, nr: 24, kc: 256, mc: 768, nc: 384, masked: true, tile: asmTile(dgemmAVX512), copyPanel: copyPanel192T[float64], narrow: avx512Narrow64}
-	avx512Sets32   = &kernelSet[float32]{name: "avx512", mr: 8, nr: 48, kc: 512, mc: 768, nc: 384, masked: true, tile: asmTile(sgemmAVX512), copyPanel: copyPanel192T[float32], narrow: avx512Narrow32}
-	avx2Sets64     = &kernelSet[float64]{name: "avx2", mr: 6, nr: 8, kc: 256, mc: 768, nc: 384, tile: asmTile(dgemmAVX2)}
-	avx2Sets32     = &kernelSet[float32]{name: "avx2", mr: 6, nr: 16, kc: 512, mc: 768, nc: 384, tile: asmTile(sgemmAVX2)}
+	avx512One64    = &kernelSet[float64]{name: "avx512x8", mr: 8, nr: 8, kc: 256, mc: 768, nc: 384, masked: true, tile: asmTile(dgemmAVX512x8), pack: packers[float64](8)}
+	avx512One32    = &kernelSet[float32]{name: "avx512x16", mr: 8, nr: 16, kc: 512, mc: 768, nc: 384, masked: true, tile: asmTile(sgemmAVX512x16), pack: packers[float32](16)}
+	avx512Narrow64 = &kernelSet[float64]{name: "avx512x16", mr: 8, nr: 16, kc: 256, mc: 768, nc: 384, masked: true, tile: asmTile(dgemmAVX512x16), pack: packers[float64](16), narrow: avx512One64}
+	avx512Narrow32 = &kernelSet[float32]{name: "avx512x32", mr: 8, nr: 32, kc: 512, mc: 768, nc: 384, masked: true, tile: asmTile(sgemmAVX512x32), pack: packers[float32](32), narrow: avx512One32}
+	avx512Sets64   = &kernelSet[float64]{name: "avx512", mr: 8, nr: 24, kc: 256, mc: 768, nc: 384, masked: true, tile: asmTile(dgemmAVX512), pack: packers[float64](24), narrow: avx512Narrow64}
+	avx512Sets32   = &kernelSet[float32]{name: "avx512", mr: 8, nr: 48, kc: 512, mc: 768, nc: 384, masked: true, tile: asmTile(sgemmAVX512), pack: packers[float32](48), narrow: avx512Narrow32}
+	avx2Sets64     = &kernelSet[float64]{name: "avx2", mr: 6, nr: 8, kc: 256, mc: 768, nc: 384, tile: asmTile(dgemmAVX2), pack: packers[float64](8)}
+	avx2Sets32     = &kernelSet[float32]{name: "avx2", mr: 6, nr: 16, kc: 512, mc: 768, nc: 384, tile: asmTile(sgemmAVX2), pack: packers[float32](16)}
 )
 
 // kernelSets lists the kernel sets this CPU can run, fastest first (each

@@ -15,9 +15,9 @@ const (
 //
 //	dst[q·NR·kc + p·NR + jj] = B[p0+p, j0+q·NR+jj],
 //
-// with zeros in the columns of the last panel past nc. copyPanel, when not
-// nil, packs full panels of a B with unit column stride (see kernelSet).
-func packB[T Float](dst []T, b Matrix[T], p0, kc, j0, nc, nr int, copyPanel func(dst, src []T, soff, rs, rows int)) {
+// with zeros in the columns of the last panel past nc. pk packs the full
+// panels it can.
+func packB[T Float](dst []T, b Matrix[T], p0, kc, j0, nc, nr int, pk panelPackers[T]) {
 	rs, cs := b.RowStride, b.ColStride
 	base := b.Off + p0*rs + j0*cs
 	switch {
@@ -39,13 +39,17 @@ func packB[T Float](dst []T, b Matrix[T], p0, kc, j0, nc, nr int, copyPanel func
 				clear(d[w:])
 			}
 		}
-	case cs == 1 && copyPanel != nil:
+	case cs == 1 && pk.rows != nil || rs == 1 && pk.cols != nil:
 		jr := 0
 		for ; jr+nr <= nc; jr += nr {
-			copyPanel(dst[jr*kc:], b.Data, base+jr, rs, kc)
+			if cs == 1 {
+				pk.rows(dst[jr*kc:], b.Data, base+jr, rs, kc)
+			} else {
+				pk.cols(dst[jr*kc:], b.Data, base+jr*cs, cs, kc)
+			}
 		}
 		if jr < nc {
-			packB(dst[jr*kc:], b, p0, kc, j0+jr, nc-jr, nr, nil)
+			packB(dst[jr*kc:], b, p0, kc, j0+jr, nc-jr, nr, panelPackers[T]{})
 		}
 	case cs == 1:
 		// Rows of B are contiguous: copy each row's stretch of every panel.
