@@ -56,11 +56,11 @@
 // contiguous, the AVX-512 tile narrows to 16 or 8 float64 columns (32 or
 // 16 float32) when that pads n less, and a call allocates nothing. Larger products are split
 // over up to [Options.Threads] goroutines (default GOMAXPROCS) by rows or by
-// columns, whichever gives the busiest goroutine the least work; when B is
-// a single kc×nc block, each goroutine packs it once and the goroutines take
-// groups of row slivers in turn, which balances processors that run at
-// different speeds. Batches are split by whole products when there are
-// enough of them. The
+// columns, whichever gives the busiest goroutine the least work. The
+// goroutines take groups of rows in turn when B is a single kc×nc block
+// (each packs it once), and groups of columns when A is read in place,
+// which balances processors that run at different speeds. Batches are
+// split by whole products when there are enough of them. The
 // goroutines come from a pool that lives as long as the program.
 //
 // In a build with the openblas tag (cgo and Debian's libopenblas-dev; see

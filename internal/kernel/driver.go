@@ -16,16 +16,20 @@ const (
 	// of the micro-kernel; it steers how a product is split over threads.
 	packCost = 8
 	// sliverGroup is the number of MR-row slivers a goroutine takes at a
-	// time in a splitTaken product.
+	// time in a splitRowGroups product.
 	sliverGroup = 2
+	// groupsPerPart is about how many column groups each goroutine of a
+	// splitColGroups product gets.
+	groupsPerPart = 4
 )
 
 // How a gemmJob divides its work between goroutines.
 const (
-	splitBatch = iota // whole products of the batch
-	splitRows         // MR-row slivers of one product
-	splitCols         // NR-column panels of one product
-	splitTaken        // groups of MR-row slivers of one product, taken in turn
+	splitBatch     = iota // whole products of the batch
+	splitRows             // MR-row slivers of one product
+	splitCols             // NR-column panels of one product
+	splitRowGroups        // groups of MR-row slivers of one product, taken in turn
+	splitColGroups        // groups of NR-column panels of one product, taken in turn
 )
 
 // gemmJob is one call of the driver: batch products X_t = X shifted by t·sX.
@@ -37,8 +41,9 @@ type gemmJob[T Float] struct {
 	batch       int
 
 	mode, parts int
-	item        int           // the product split by splitRows, splitCols and splitTaken
-	taken       *atomic.Int64 // splitTaken: groups of slivers taken so far
+	item        int           // the product split by all but splitBatch
+	taken       *atomic.Int64 // splitRowGroups, splitColGroups: groups taken so far
+	group       int           // splitColGroups: panels per group
 }
 
 // parallelJob is a gemmJob with what its goroutines synchronize on, kept
@@ -146,17 +151,21 @@ func gemm[T Float](ks *kernelSet[T], opt Options, batch int, alpha T, a Matrix[T
 	}
 	// Split each product by rows or by columns, whichever leaves the
 	// busiest goroutine the least work, counting the B panels it packs.
-	// Rows of a product whose B is a single block (each goroutine packs
-	// it once) are taken in groups in turn rather than dealt out: that
-	// balances processors that run at different speeds, as virtual ones do.
+	// Rows are taken in groups in turn rather than dealt out when B is a
+	// single block (each goroutine packs it once), and columns when A is
+	// read in place (no goroutine packs any of it): that balances processors
+	// that run at different speeds, as virtual ones do.
 	mt, nt := ceilDiv(m, ks.mr), ceilDiv(n, ks.nr)
 	rowCost := ceilDiv(mt, threads)*ks.mr*nt*ks.nr*k + packCost*k*n
 	colCost := mt*ks.mr*ceilDiv(nt, threads)*ks.nr*k + packCost*k*ceilDiv(nt, threads)*ks.nr
 	switch {
 	case rowCost < colCost && k <= ks.kc && n <= ks.nc && mt >= 2*sliverGroup*threads:
-		j.mode, j.parts, j.taken = splitTaken, threads, &pj.taken
+		j.mode, j.parts, j.taken = splitRowGroups, threads, &pj.taken
 	case rowCost < colCost:
 		j.mode, j.parts = splitRows, min(threads, mt)
+	case a.ColStride == 1 && a.strided() && nt >= 2*threads:
+		j.mode, j.parts, j.taken = splitColGroups, threads, &pj.taken
+		j.group = max(1, nt/(groupsPerPart*threads))
 	default:
 		j.mode, j.parts = splitCols, min(threads, nt)
 	}
@@ -186,14 +195,19 @@ func (j *gemmJob[T]) do(part int, ws *workspace) {
 		j0 := part * nt / j.parts * j.ks.nr
 		j1 := min(n, (part+1)*nt/j.parts*j.ks.nr)
 		j.run(bf, j.item, 0, m, j0, j1)
-	case splitTaken:
-		j.runTaken(bf)
+	case splitRowGroups:
+		j.runRowGroups(bf)
+	case splitColGroups:
+		nr := j.ks.nr
+		for g := int(j.taken.Add(1) - 1); g*j.group*nr < n; g = int(j.taken.Add(1) - 1) {
+			j.run(bf, j.item, 0, m, g*j.group*nr, min(n, (g+1)*j.group*nr))
+		}
 	}
 }
 
-// runTaken computes groups of sliverGroup slivers of a splitTaken product
+// runRowGroups computes groups of sliverGroup slivers of a splitRowGroups product
 // until none is left, packing B, a single kc×nc block, before its first.
-func (j *gemmJob[T]) runTaken(bf *buffers[T]) {
+func (j *gemmJob[T]) runRowGroups(bf *buffers[T]) {
 	ks := j.ks
 	a, b, c := j.a, j.b, j.c
 	a.Off += j.item * j.sa

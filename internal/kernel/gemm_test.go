@@ -125,10 +125,10 @@ func checkGemm[T Float](t *testing.T, what string, ks *kernelSet[T], rng interfa
 	compare(t, what, c.Matrix, want, tolerance[T](s.k))
 }
 
-// TestGemmTaken checks products whose row slivers goroutines take in turn
+// TestGemmRowGroups checks products whose row slivers goroutines take in turn
 // (B a single block) for every layout of A and B, with shapes whose rows
 // do not fill the last group, on 2 to 4 goroutines.
-func TestGemmTaken(t *testing.T) {
+func TestGemmRowGroups(t *testing.T) {
 	rng := newRand(7)
 	for si, s := range []gemmShape{{301, 200, 100}, {136, 256, 256}} {
 		for la := range numLayouts {
