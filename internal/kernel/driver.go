@@ -209,10 +209,7 @@ func (j *gemmJob[T]) do(part int, ws *workspace) {
 // until none is left, packing B, a single kc×nc block, before its first.
 func (j *gemmJob[T]) runRowGroups(bf *buffers[T]) {
 	ks := j.ks
-	a, b, c := j.a, j.b, j.c
-	a.Off += j.item * j.sa
-	b.Off += j.item * j.sb
-	c.Off += j.item * j.sc
+	a, b, c := j.product(j.item)
 	m, n, k := c.Rows, c.Cols, a.Cols
 	rows := sliverGroup * ks.mr
 	var bp []T
@@ -227,12 +224,18 @@ func (j *gemmJob[T]) runRowGroups(bf *buffers[T]) {
 
 // run computes rows i0…i1-1 and columns j0…j1-1 of product t.
 func (j *gemmJob[T]) run(bf *buffers[T], t, i0, i1, j0, j1 int) {
-	a, b, c := j.a, j.b, j.c
+	a, b, c := j.product(t)
+	small := float64(c.Rows)*float64(c.Cols)*float64(a.Cols) <= smallWork
+	gemmBlock(j.ks, bf, j.alpha, a, b, j.beta, c, i0, i1, j0, j1, small, nil)
+}
+
+// product returns the operands of product t.
+func (j *gemmJob[T]) product(t int) (a, b, c Matrix[T]) {
+	a, b, c = j.a, j.b, j.c
 	a.Off += t * j.sa
 	b.Off += t * j.sb
 	c.Off += t * j.sc
-	small := float64(c.Rows)*float64(c.Cols)*float64(a.Cols) <= smallWork
-	gemmBlock(j.ks, bf, j.alpha, a, b, j.beta, c, i0, i1, j0, j1, small, nil)
+	return a, b, c
 }
 
 // gemmBlock computes the block C[i0:i1, j0:j1] = α·A[i0:i1, :]·B[:, j0:j1] +
