@@ -18,9 +18,6 @@ const (
 	// sliverGroup is the number of MR-row slivers a goroutine takes at a
 	// time in a splitRowGroups product.
 	sliverGroup = 2
-	// groupsPerPart is about how many column groups each goroutine of a
-	// splitColGroups product gets.
-	groupsPerPart = 4
 )
 
 // How a gemmJob divides its work between goroutines.
@@ -29,7 +26,7 @@ const (
 	splitRows             // MR-row slivers of one product
 	splitCols             // NR-column panels of one product
 	splitRowGroups        // groups of MR-row slivers of one product, taken in turn
-	splitColGroups        // groups of NR-column panels of one product, taken in turn
+	splitColGroups        // NR-column panels of one product, taken in shrinking groups
 )
 
 // gemmJob is one call of the driver: batch products X_t = X shifted by t·sX.
@@ -42,8 +39,7 @@ type gemmJob[T Float] struct {
 
 	mode, parts int
 	item        int           // the product split by all but splitBatch
-	taken       *atomic.Int64 // splitRowGroups, splitColGroups: groups taken so far
-	group       int           // splitColGroups: panels per group
+	taken       *atomic.Int64 // sliver groups (splitRowGroups) or panels (splitColGroups) taken so far
 }
 
 // parallelJob is a gemmJob with what its goroutines synchronize on, kept
@@ -165,7 +161,6 @@ func gemm[T Float](ks *kernelSet[T], opt Options, batch int, alpha T, a Matrix[T
 		j.mode, j.parts = splitRows, min(threads, mt)
 	case a.ColStride == 1 && a.strided() && nt >= 2*threads:
 		j.mode, j.parts, j.taken = splitColGroups, threads, &pj.taken
-		j.group = max(1, nt/(groupsPerPart*threads))
 	default:
 		j.mode, j.parts = splitCols, min(threads, nt)
 	}
@@ -198,9 +193,27 @@ func (j *gemmJob[T]) do(part int, ws *workspace) {
 	case splitRowGroups:
 		j.runRowGroups(bf)
 	case splitColGroups:
-		nr := j.ks.nr
-		for g := int(j.taken.Add(1) - 1); g*j.group*nr < n; g = int(j.taken.Add(1) - 1) {
-			j.run(bf, j.item, 0, m, g*j.group*nr, min(n, (g+1)*j.group*nr))
+		j.runColGroups(bf)
+	}
+}
+
+// runColGroups computes panels of a splitColGroups product until none is
+// left, taking at a time a share 1/(2·parts) of the panels left, at least
+// one (guided self-scheduling: Polychronopoulos and Kuck, IEEE Trans.
+// Computers 36(12), 1987). Every group streams the rows of A through L1
+// once per kc block, so groups start large; the last ones, small, even out
+// the goroutines' finishing times.
+func (j *gemmJob[T]) runColGroups(bf *buffers[T]) {
+	nr, n := j.ks.nr, j.c.Cols
+	nt := int64(ceilDiv(n, nr))
+	for {
+		q0 := j.taken.Load()
+		if q0 >= nt {
+			return
+		}
+		q1 := q0 + max(1, (nt-q0)/int64(2*j.parts))
+		if j.taken.CompareAndSwap(q0, q1) {
+			j.run(bf, j.item, 0, j.c.Rows, int(q0)*nr, min(n, int(q1)*nr))
 		}
 	}
 }
