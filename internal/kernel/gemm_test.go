@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -428,5 +429,43 @@ func TestGemmZeroAllocs(t *testing.T) {
 		if allocs != 0 {
 			t.Errorf("n=%d: %v allocations per call, want 0", n, allocs)
 		}
+	}
+}
+
+// TestGemmConcurrentCallers runs parallel products from several goroutines
+// at once, more parts in flight than pool workers, so that parts are taken
+// by whoever is free: workers that join late, callers that do parts meant
+// for busy workers. Every result must match the naive loop.
+func TestGemmConcurrentCallers(t *testing.T) {
+	rng := newRand(9)
+	s := gemmShape{160, 170, 150}
+	a := newGuarded[float64](rng, s.m, s.k, rowMajor)
+	b := newGuarded[float64](rng, s.k, s.n, colMajor)
+	want := naiveGemm(1, a.Matrix, b.Matrix, 0, newGuarded[float64](rng, s.m, s.n, rowMajor).Matrix)
+	var wg sync.WaitGroup
+	errs := make(chan error, 6)
+	for g := range 6 {
+		wg.Go(func() {
+			for r := range 6 {
+				c := newGuarded[float64](newRand(uint64(g)), s.m, s.n, rowMajor)
+				if err := Gemm(1, a.Matrix, b.Matrix, 0, c.Matrix, Options{Threads: 2 + (g+r)%3}); err != nil {
+					errs <- err
+					return
+				}
+				for i := range s.m {
+					for j := range s.n {
+						if d := math.Abs(at(c.Matrix, i, j) - want[i*s.n+j]); !(d <= tolerance[float64](s.k)) {
+							errs <- fmt.Errorf("caller %d, product %d: C[%d,%d] off by %g", g, r, i, j, d)
+							return
+						}
+					}
+				}
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
 	}
 }

@@ -51,16 +51,30 @@ type job interface {
 	do(part int, ws *workspace)
 }
 
-// gate is what the parts of one parallel call synchronize on: the number
-// of parts still running on workers, which the caller polls.
+// gate is what the goroutines of one parallel call synchronize on: the
+// parts not yet claimed, counted down (each claim takes the part the count
+// falls to), and the parts done, which the caller polls. Whoever is free
+// claims the next part, the caller too once its own is done, so a part
+// whose worker has not started (its thread not yet running, or busy with
+// another call) is done by the caller rather than waited for.
 type gate struct {
-	pending atomic.Int64
+	left, done atomic.Int64
 }
 
+// runParts claims and runs parts of j until none is left.
+func (g *gate) runParts(j job, ws *workspace) {
+	for p := g.left.Add(-1); p >= 0; p = g.left.Add(-1) {
+		j.do(int(p), ws)
+		g.done.Add(1)
+	}
+}
+
+// A task asks a worker to join the call of j that synchronizes on g. A
+// worker that comes to it after the call has ended finds no part left (or,
+// should g already serve the next call of the same job, joins that one).
 type task struct {
-	j    job
-	part int
-	g    *gate
+	j job
+	g *gate
 }
 
 // spinFor is how long a worker polls for its next task before it blocks,
@@ -88,8 +102,7 @@ func worker(tasks <-chan task) {
 		if !ok {
 			return
 		}
-		t.j.do(t.part, ws)
-		t.g.pending.Add(-1) // the last use of t: the caller may return now
+		t.g.runParts(t.j, ws)
 	}
 }
 
@@ -110,10 +123,12 @@ func nextTask(tasks <-chan task) (task, bool) {
 	return t, ok
 }
 
-// parallel runs parts 0…parts-1 of j, part 0 on the calling goroutine (with
-// workspace ws) and the others on pool workers, and waits for all of them;
-// g must not be in use by another call.
+// parallel runs parts 0…parts-1 of j on the calling goroutine (with
+// workspace ws) and up to parts-1 pool workers, and waits for all of them;
+// g must not be in use by another call, and j's fields must be set before.
 func parallel(parts int, j job, g *gate, ws *workspace) {
+	g.done.Store(0)
+	g.left.Store(int64(parts)) // after done's reset and j's fields: a claim sees both
 	if parts > 1 {
 		workers.mu.Lock()
 		if workers.tasks == nil {
@@ -124,14 +139,13 @@ func parallel(parts int, j job, g *gate, ws *workspace) {
 		}
 		tasks := workers.tasks
 		workers.mu.Unlock()
-		g.pending.Store(int64(parts - 1))
-		for p := 1; p < parts; p++ {
-			tasks <- task{j: j, part: p, g: g}
+		for range parts - 1 {
+			tasks <- task{j: j, g: g}
 		}
 	}
-	j.do(0, ws)
+	g.runParts(j, ws)
 	start := time.Now()
-	for g.pending.Load() != 0 {
+	for g.done.Load() != int64(parts) {
 		if time.Since(start) < spinFor {
 			runtime.Gosched()
 		} else {
