@@ -3,8 +3,11 @@ package interp
 import (
 	"fmt"
 	"math"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"github.com/strand-tn/strand/contract"
 	"github.com/strand-tn/strand/tensor"
@@ -367,17 +370,41 @@ func addBias[T Float](x, b []T) {
 func geluNew[T Float](x *tensor.Dense[T]) *tensor.Dense[T] {
 	out := tensor.Zeros[T](x.Shape()...)
 	src, dst := x.Data(), out.Backing()
-	if src32, ok := any(src).([]float32); ok {
-		dst32 := any(dst).([]float32)
-		for i, v := range src32 {
-			dst32[i] = geluNew32(v)
+	parallelRows(len(src), 1, func(i0, i1 int) {
+		if src32, ok := any(src[i0:i1]).([]float32); ok {
+			dst32 := any(dst[i0:i1]).([]float32)
+			for i, v := range src32 {
+				dst32[i] = geluNew32(v)
+			}
+			return
 		}
-		return out
-	}
-	for i, v := range src {
-		dst[i] = GeluNew(v)
-	}
+		for i, v := range src[i0:i1] {
+			dst[i0+i] = GeluNew(v)
+		}
+	})
 	return out
+}
+
+// parallelWork is the least number of elements worth a second goroutine
+// in parallelRows.
+const parallelWork = 1 << 17
+
+// parallelRows calls f on contiguous ranges of the rows 0…n-1 (rowSize
+// elements each) that together cover them once, on up to GOMAXPROCS
+// goroutines when there are parallelWork elements or more. Each row is
+// computed whole by one call, so results do not depend on the split.
+func parallelRows(n, rowSize int, f func(r0, r1 int)) {
+	parts := min(runtime.GOMAXPROCS(0), n, n*rowSize/parallelWork)
+	if parts <= 1 {
+		f(0, n)
+		return
+	}
+	var wg sync.WaitGroup
+	for p := 1; p < parts; p++ {
+		wg.Go(func() { f(p*n/parts, (p+1)*n/parts) })
+	}
+	f(0, n/parts)
+	wg.Wait()
 }
 
 // geluNew32 is GeluNew in float32 arithmetic, through tanh32.
@@ -441,29 +468,44 @@ func maskCausal[T Float](s []T, nh, n int) {
 // k ≤ q and 0 above the diagonal, whatever s holds there. It reports the
 // first row whose scores are all −∞ (ok false), which has no softmax.
 func softmaxCausal[T Float](a, s []T, nh, n int) (h, q int, ok bool) {
-	for h := range nh {
-		for q := range n {
-			in := s[(h*n+q)*n : (h*n+q)*n+q+1]
-			out := a[(h*n+q)*n : (h*n+q)*n+q+1]
-			mx := math.Inf(-1)
-			for _, v := range in {
-				mx = max(mx, float64(v))
+	var bad atomic.Int64 // the first row (h·n + q) found all −∞
+	bad.Store(int64(nh * n))
+	parallelRows(nh*n, n/2+1, func(r0, r1 int) {
+		for r := r0; r < r1; r++ {
+			row := r*n + r%n + 1
+			if softmaxRow(a[r*n:row], s[r*n:row]) {
+				continue
 			}
-			if math.IsInf(mx, -1) {
-				return h, q, false
+			for b := bad.Load(); int64(r) < b && !bad.CompareAndSwap(b, int64(r)); b = bad.Load() {
 			}
-			var sum float64
-			for k, v := range in {
-				e := math.Exp(float64(v) - mx)
-				out[k] = T(e)
-				sum += e
-			}
-			for k := range out {
-				out[k] = T(float64(out[k]) / sum)
-			}
+			return
 		}
+	})
+	if r := int(bad.Load()); r < nh*n {
+		return r / n, r % n, false
 	}
 	return 0, 0, true
+}
+
+// softmaxRow sets out = softmax(in), or reports that in is all −∞.
+func softmaxRow[T Float](out, in []T) bool {
+	mx := math.Inf(-1)
+	for _, v := range in {
+		mx = max(mx, float64(v))
+	}
+	if math.IsInf(mx, -1) {
+		return false
+	}
+	var sum float64
+	for k, v := range in {
+		e := math.Exp(float64(v) - mx)
+		out[k] = T(e)
+		sum += e
+	}
+	for k := range out {
+		out[k] = T(float64(out[k]) / sum)
+	}
+	return true
 }
 
 // GeluNew is GPT-2's tanh approximation of the GELU (Hendrycks & Gimpel 2016):

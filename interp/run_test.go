@@ -3,6 +3,7 @@ package interp
 import (
 	"fmt"
 	"math"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -235,5 +236,36 @@ func TestTanh32(t *testing.T) {
 	}
 	if got := tanh32(float32(math.Inf(1))); got != tanh32(8) || math.Abs(float64(got)-1) > 4e-7 {
 		t.Errorf("tanh32(+Inf) = %v, want ≈ 1", got)
+	}
+}
+
+// TestSoftmaxCausalParallel checks the row-parallel softmax against row by
+// row, and that it reports the first all −∞ row whichever goroutine finds
+// which.
+func TestSoftmaxCausalParallel(t *testing.T) {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(4))
+	const nh, n = 4, 256
+	s := tensor.RandNormal[float64](tensor.NewRand(3), nh, n, n).Data()
+	a := make([]float64, len(s))
+	if _, _, ok := softmaxCausal(a, s, nh, n); !ok {
+		t.Fatal("softmaxCausal failed on finite scores")
+	}
+	for r := range nh * n {
+		row := r*n + r%n + 1
+		want := make([]float64, r%n+1)
+		softmaxRow(want, s[r*n:row])
+		for k, w := range want {
+			if a[r*n+k] != w {
+				t.Fatalf("row %d, key %d: %v, want %v", r, k, a[r*n+k], w)
+			}
+		}
+	}
+	for _, r := range []int{3*n + 200, n + 7, 3*n + 5} { // rows 968, 263, 773
+		for k := range r%n + 1 {
+			s[r*n+k] = math.Inf(-1)
+		}
+	}
+	if h, q, ok := softmaxCausal(a, s, nh, n); ok || h != 1 || q != 7 {
+		t.Errorf("softmaxCausal reported (%d, %d, %v), want head 1, query 7", h, q, ok)
 	}
 }
