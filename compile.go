@@ -7,6 +7,7 @@ import (
 	"github.com/strand-tn/strand/contract"
 	"github.com/strand-tn/strand/network"
 	"github.com/strand-tn/strand/notation"
+	"github.com/strand-tn/strand/path"
 )
 
 // Compiled is an einsum expression parsed, resolved and planned once for
@@ -81,6 +82,17 @@ func (c *Compiled[T]) Path() [][]int {
 		return nil
 	}
 	return c.expr.Path()
+}
+
+// Info reports the cost of the planned contraction order step by step, in
+// opt_einsum's convention ([path.Info]; its String method prints
+// opt_einsum's table). It fails when the expression is evaluated through
+// its network, which has no single contraction order.
+func (c *Compiled[T]) Info() (*path.Info, error) {
+	if c.expr == nil {
+		return nil, fmt.Errorf("strand: the expression is evaluated through its network (identities, copy tensors, conjugates or inverses): it has no single contraction order to report")
+	}
+	return c.expr.Info()
 }
 
 // Eval contracts operands of the compiled shapes.

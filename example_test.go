@@ -90,3 +90,10 @@ func ExampleProgram_Check() {
 	fmt.Println(verdicts[0].Pass, verdicts[0].Method)
 	// Output: true numeric
 }
+
+func ExampleCompiled_Info() {
+	e, _ := strand.Compile[float64]("ij,jk,kl->il", strand.Options{}, []int{10, 200}, []int{200, 3}, []int{3, 400})
+	info, _ := e.Info()
+	fmt.Println(e.Path(), info.Flops, "FLOPs; largest intermediate", info.Largest, "elements")
+	// Output: [[0 1] [0 1]] 36000 FLOPs; largest intermediate 4000 elements
+}

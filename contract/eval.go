@@ -124,6 +124,18 @@ func (e *Expr[T]) Path() [][]int {
 	return out
 }
 
+// Info reports the cost of the contraction path step by step, in
+// opt_einsum's convention (see [path.Info]: FLOPs, the largest
+// intermediate, the naive cost and the speed-up over it), per slice and
+// over all slices when the expression is sliced.
+func (e *Expr[T]) Info() (*path.Info, error) {
+	var sliced []int
+	if e.sliced != nil {
+		sliced = e.sliced.labels
+	}
+	return path.AnalyzeSliced(pathProblem(e.p), e.steps, sliced)
+}
+
 // Eval contracts operands of the shapes the expression was compiled for.
 func (e *Expr[T]) Eval(ops ...*tensor.Dense[T]) (*tensor.Dense[T], error) {
 	if len(ops) != len(e.shapes) {

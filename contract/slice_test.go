@@ -119,6 +119,13 @@ func TestSlicedLadder(t *testing.T) {
 	if e.Slices() < 12 || len(e.Sliced()) == 0 {
 		t.Fatalf("sliced %v into %d slices, want at least 12", e.Sliced(), e.Slices())
 	}
+	info, err := e.Info()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if info.Slices.Int64() != int64(e.Slices()) || len(info.Sliced) != len(e.Sliced()) || info.Largest.Int64() > 12 {
+		t.Fatalf("Info: %v slices over %v, largest intermediate %v; want %d slices over %v, largest ≤ 12", info.Slices, info.Sliced, info.Largest, e.Slices(), e.Sliced())
+	}
 	got, err := e.Eval(ops...)
 	if err != nil {
 		t.Fatal(err)

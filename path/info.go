@@ -55,11 +55,12 @@ func (in *Info) Cost() Cost {
 
 // Analyze checks path against p and reports it step by step.
 func Analyze(p Problem, path Path) (*Info, error) {
-	return analyzeSliced(p, path, nil)
+	return AnalyzeSliced(p, path, nil)
 }
 
-// analyzeSliced is Analyze with the labels in sliced fixed to one value.
-func analyzeSliced(p Problem, path Path, sliced []int) (*Info, error) {
+// AnalyzeSliced is Analyze with the labels in sliced fixed to one value per
+// slice: path is the per-slice path, and Info counts one slice and all.
+func AnalyzeSliced(p Problem, path Path, sliced []int) (*Info, error) {
 	if err := p.Validate(); err != nil {
 		return nil, err
 	}

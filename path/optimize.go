@@ -240,7 +240,7 @@ func OptimizeContext(ctx context.Context, p Problem, opts Options) (Path, *Info,
 			return nil, nil, err
 		}
 	}
-	info, err := analyzeSliced(p, path, sliced)
+	info, err := AnalyzeSliced(p, path, sliced)
 	if err != nil {
 		return nil, nil, err
 	}
