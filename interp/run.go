@@ -419,7 +419,13 @@ func geluNew32(x float32) float32 {
 // float32 ulps, at a quarter of math.Tanh's cost.
 func tanh32(x float32) float32 {
 	const clamp = 7.90531110763549805
-	x = min(max(x, -clamp), clamp)
+	// Comparisons rather than min and max, which order NaN and ±0 at a
+	// third of the speed; NaN passes through either way.
+	if x > clamp {
+		x = clamp
+	} else if x < -clamp {
+		x = -clamp
+	}
 	x2 := x * x
 	p := float32(-2.76076847742355e-16)
 	p = p*x2 + 2.00018790482477e-13

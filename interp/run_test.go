@@ -237,6 +237,9 @@ func TestTanh32(t *testing.T) {
 	if got := tanh32(float32(math.Inf(1))); got != tanh32(8) || math.Abs(float64(got)-1) > 4e-7 {
 		t.Errorf("tanh32(+Inf) = %v, want ≈ 1", got)
 	}
+	if got := tanh32(float32(math.NaN())); !math.IsNaN(float64(got)) {
+		t.Errorf("tanh32(NaN) = %v, want NaN", got)
+	}
 }
 
 // TestSoftmaxCausalParallel checks the row-parallel softmax against row by
