@@ -83,7 +83,11 @@ type task struct {
 // on a bare machine and a few hundred on a virtual one whose other vCPU
 // has gone idle, longer than many parallel regions last; thread pools of
 // BLAS libraries and OpenMP runtimes spin likewise (OpenBLAS for about
-// 2²⁸ cycles). The pollers yield the processor between polls.
+// 2²⁸ cycles). Between polls a poller yields to other goroutines and to
+// other threads, lest it keep a thread it waits for off the processor
+// when another process busies one: with a busy loop on one of two vCPUs,
+// a two-thread n = 512 product took 5.7 ms when pollers yielded only to
+// goroutines, 4.8 ms when they also yield to threads (one thread: 5.9 ms).
 const spinFor = time.Millisecond
 
 // workers is a pool of goroutines that run job parts; it grows to the
@@ -116,6 +120,7 @@ func nextTask(tasks <-chan task) (task, bool) {
 				return t, ok
 			default:
 				runtime.Gosched()
+				yieldThread()
 			}
 		}
 	}
@@ -148,6 +153,7 @@ func parallel(parts int, j job, g *gate, ws *workspace) {
 	for g.done.Load() != int64(parts) {
 		if time.Since(start) < spinFor {
 			runtime.Gosched()
+			yieldThread()
 		} else {
 			time.Sleep(spinFor / 10)
 		}
