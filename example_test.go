@@ -61,6 +61,13 @@ func ExampleCompile() {
 	// Output: 12 2 steps
 }
 
+// One goroutine per operation, then the default back (GOMAXPROCS).
+func ExampleSetThreads() {
+	defer strand.SetThreads(strand.SetThreads(1))
+	fmt.Println(strand.Threads())
+	// Output: 1
+}
+
 func ExampleParse() {
 	p, _ := strand.Parse("dim i=3 j=4\nA[i j] B[j i] == B[j i] A[i j]")
 	results, _ := p.Eval(nil, strand.Options{Random: true, Seed: 1})

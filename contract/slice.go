@@ -4,11 +4,11 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"runtime"
 	"slices"
 	"sync"
 	"unsafe"
 
+	"github.com/strand-tn/strand/internal/kernel"
 	"github.com/strand-tn/strand/path"
 	"github.com/strand-tn/strand/tensor"
 )
@@ -95,11 +95,11 @@ func (p *problem) without(sliced []int) *problem {
 	return q
 }
 
-// workers is the number of slices evaluated at once: at most GOMAXPROCS and the
+// workers is the number of slices evaluated at once: at most kernel.Threads and the
 // number of slices, and as many as fit in the memory limit side by side (at
 // least one).
 func (s *slicing) workers() int {
-	w := min(runtime.GOMAXPROCS(0), s.count)
+	w := min(kernel.Threads(), s.count)
 	if s.perWork > 0 {
 		w = min(w, int(max(1, s.limit/s.perWork)))
 	}

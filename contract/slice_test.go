@@ -4,10 +4,12 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
 
+	"github.com/strand-tn/strand/internal/kernel"
 	"github.com/strand-tn/strand/path"
 	"github.com/strand-tn/strand/tensor"
 )
@@ -240,5 +242,19 @@ func BenchmarkSlicedGreedyTrap(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+// TestSliceWorkersThreads: at most kernel.Threads slices run at once.
+func TestSliceWorkersThreads(t *testing.T) {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(4))
+	defer kernel.SetThreads(kernel.SetThreads(1))
+	s := &slicing{count: 16}
+	if w := s.workers(); w != 1 {
+		t.Errorf("SetThreads(1): %d slices at once, want 1", w)
+	}
+	kernel.SetThreads(0)
+	if w := s.workers(); w != 4 {
+		t.Errorf("default: %d slices at once, want GOMAXPROCS = 4", w)
 	}
 }

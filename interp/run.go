@@ -3,13 +3,13 @@ package interp
 import (
 	"fmt"
 	"math"
-	"runtime"
 	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
 
 	"github.com/strand-tn/strand/contract"
+	"github.com/strand-tn/strand/internal/kernel"
 	"github.com/strand-tn/strand/tensor"
 )
 
@@ -390,11 +390,11 @@ func geluNew[T Float](x *tensor.Dense[T]) *tensor.Dense[T] {
 const parallelWork = 1 << 17
 
 // parallelRows calls f on contiguous ranges of the rows 0…n-1 (rowSize
-// elements each) that together cover them once, on up to GOMAXPROCS
+// elements each) that together cover them once, on up to kernel.Threads
 // goroutines when there are parallelWork elements or more. Each row is
 // computed whole by one call, so results do not depend on the split.
 func parallelRows(n, rowSize int, f func(r0, r1 int)) {
-	parts := min(runtime.GOMAXPROCS(0), n, n*rowSize/parallelWork)
+	parts := min(kernel.Threads(), n, n*rowSize/parallelWork)
 	if parts <= 1 {
 		f(0, n)
 		return

@@ -4,9 +4,12 @@ import (
 	"fmt"
 	"math"
 	"runtime"
+	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
 
+	"github.com/strand-tn/strand/internal/kernel"
 	"github.com/strand-tn/strand/tensor"
 )
 
@@ -239,6 +242,31 @@ func TestTanh32(t *testing.T) {
 	}
 	if got := tanh32(float32(math.NaN())); !math.IsNaN(float64(got)) {
 		t.Errorf("tanh32(NaN) = %v, want NaN", got)
+	}
+}
+
+// TestParallelRowsThreads: rows are split over up to kernel.Threads
+// goroutines, so SetThreads(1) keeps a large elementwise step on the caller.
+func TestParallelRowsThreads(t *testing.T) {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(4))
+	defer kernel.SetThreads(kernel.SetThreads(1))
+	const n, rowSize = 1024, 1024
+	var calls [][2]int
+	parallelRows(n, rowSize, func(r0, r1 int) { calls = append(calls, [2]int{r0, r1}) })
+	if len(calls) != 1 || calls[0] != [2]int{0, n} {
+		t.Errorf("with one thread, parallelRows made calls %v, want one over [0, %d)", calls, n)
+	}
+	kernel.SetThreads(3)
+	var parts atomic.Int32
+	covered := make([]int, n)
+	parallelRows(n, rowSize, func(r0, r1 int) {
+		parts.Add(1)
+		for r := r0; r < r1; r++ {
+			covered[r]++
+		}
+	})
+	if parts.Load() != 3 || slices.ContainsFunc(covered, func(c int) bool { return c != 1 }) {
+		t.Errorf("with three threads: %d calls, rows covered %v times (want 3 calls, each row once)", parts.Load(), covered[:8])
 	}
 }
 

@@ -19,7 +19,7 @@ import (
 func init() {
 	register(&Command{
 		Name:    "eval",
-		Usage:   "EXPR FILE.npy... [-o OUT.npy] [--bench N] [--optimize NAME | --path JSON] [--memory-limit SIZE]",
+		Usage:   "EXPR FILE.npy... [-o OUT.npy] [--bench N] [--optimize NAME | --path JSON] [--memory-limit SIZE] [--threads N]",
 		Summary: "evaluate a contraction (einsum, einops, a pasted call or index notation) on .npy files",
 		Flags: func(fs *flag.FlagSet) func(*Env, []string) error {
 			out := fs.String("o", "", "write the result to this .npy file (float64); without it the result is printed")
@@ -32,9 +32,16 @@ func init() {
 			fs.Var(axes, "axis", "size of a pattern axis or leg, `name=size` (repeatable)")
 			random := fs.Bool("random", false, "index notation: fill tensors not given as files with seeded random values of their kind")
 			seed := fs.Uint64("seed", 1, "seed for --random")
+			threads := fs.Int("threads", 0, "goroutines one operation may use, `N` (default GOMAXPROCS)")
 			return func(env *Env, args []string) error {
 				if len(args) == 0 {
 					return usagef("eval needs an expression")
+				}
+				if *threads < 0 {
+					return usagef("--threads %d: want a positive count", *threads)
+				}
+				if *threads > 0 {
+					defer strand.SetThreads(strand.SetThreads(*threads))
 				}
 				opts := strand.Options{MemoryLimit: int64(limit), Axes: axes, Random: *random, Seed: *seed, Optimize: *optimize}
 				if *pathJSON != "" {

@@ -288,6 +288,18 @@ func TestEvalSlices(t *testing.T) {
 	if d := tensor.MaxAbsDiff(got, want); d > 1e-12*want.MaxAbs() {
 		t.Errorf("sliced %v, plain %v", got.Item(), want.Item())
 	}
+	// The same on one thread; a negative count is refused.
+	one := filepath.Join(dir, "one.npy")
+	if code, _, errOut := strandRun(slices.Concat([]string{"eval", expr}, files, []string{"-o", one, "--memory-limit", "64KB", "--threads", "1"})...); code != 0 {
+		t.Fatal(errOut)
+	}
+	got, _ = tensorio.ReadFile[float64](one, tensorio.Options{})
+	if d := tensor.MaxAbsDiff(got, want); d > 1e-12*want.MaxAbs() {
+		t.Errorf("sliced on one thread %v, plain %v", got.Item(), want.Item())
+	}
+	if code, _, errOut := strandRun(slices.Concat([]string{"eval", expr}, files, []string{"--threads", "-2"})...); code != 2 || !strings.Contains(errOut, "--threads -2") {
+		t.Errorf("--threads -2: exit %d: %s", code, errOut)
+	}
 	// The output itself over the limit: refused with the smallest feasible limit.
 	code, _, errOut := strandRun(slices.Concat([]string{"eval", "abx,bcy->axcy"}, files[:2], []string{"--memory-limit", "64KB"})...)
 	if code != 1 || !strings.Contains(errOut, "smallest feasible memory limit is 1.2 MiB") {

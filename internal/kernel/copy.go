@@ -16,7 +16,7 @@ const copyBlock = 32
 // copyBlock×copyBlock tiles so that both sides stay in cache (the blocked
 // transpose of Lam, Rothberg and Wolf, "The cache performance and
 // optimizations of blocked algorithms", ASPLOS 1991). Large copies are
-// split along dst's outermost axis over up to GOMAXPROCS goroutines. dst
+// split along dst's outermost axis over up to [Threads] goroutines. dst
 // must not share memory with src, nor reach one element twice.
 func Copy[T Elem](shape []int, dst, src Strided[T]) error {
 	dlo, dhi, ok, err := dst.check("dst", shape)

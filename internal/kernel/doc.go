@@ -55,7 +55,7 @@
 // reads A with its own strides and B in place when its columns are
 // contiguous, the AVX-512 tile narrows to 16 or 8 float64 columns (32 or
 // 16 float32) when that pads n less, and a call allocates nothing. Larger products are split
-// over up to [Options.Threads] goroutines (default GOMAXPROCS) by rows or by
+// over up to [Options.Threads] goroutines (default [Threads]) by rows or by
 // columns, whichever gives the busiest goroutine the least work. The
 // goroutines take groups of rows in turn when B is a single kc×nc block
 // (each packs it once), and groups of columns when A is read in place,
@@ -81,7 +81,7 @@
 // assembly for float32 and float64 where the CPU has AVX2 and FMA, with
 // non-temporal stores for outputs of 32 MiB and more, which are written
 // without being read into the caches first. Loops over more than 2¹⁷
-// elements are split over up to GOMAXPROCS goroutines: along an axis of
+// elements are split over up to [Threads] goroutines: along an axis of
 // the output's own, or, for a full reduction, into chunks whose partial
 // sums are added in a fixed order, so that results do not depend on the
 // number of goroutines.

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"math/bits"
-	"runtime"
 	"slices"
 	"unsafe"
 )
@@ -108,8 +107,8 @@ func matrixExtent[T Elem](name string, m Matrix[T], batch, stride int) (lo, hi i
 // Options tunes one call. The zero value is a good default.
 type Options struct {
 	// Threads is the most goroutines one call may use, the caller's
-	// included; 0 means runtime.GOMAXPROCS(0). Small problems always run on
-	// the calling goroutine.
+	// included; 0 means Threads() (SetThreads, else GOMAXPROCS). Small
+	// problems always run on the calling goroutine.
 	Threads int
 }
 
@@ -124,7 +123,7 @@ func (o Options) check() error {
 // threads resolves the thread count of a valid Options.
 func (o Options) threads() int {
 	if o.Threads == 0 {
-		return runtime.GOMAXPROCS(0)
+		return Threads()
 	}
 	return o.Threads
 }

@@ -2,7 +2,6 @@ package kernel
 
 import (
 	"fmt"
-	"runtime"
 )
 
 // Strided is an n-d strided view of a flat slice: for an array of some
@@ -187,10 +186,10 @@ func (j *loopJob) do(part int, _ *workspace) {
 }
 
 // split runs body on `chunks` chunks of l along axis, spread over up to
-// GOMAXPROCS goroutines (the caller's included). The chunks do not depend
+// Threads() goroutines (the caller's included). The chunks do not depend
 // on the number of goroutines, so neither does the result.
 func split(l *nd, off [3]int, axis, chunks int, body func(l *nd, off [3]int, chunk int)) {
-	j := &loopJob{l: *l, off: off, axis: axis, chunks: chunks, parts: min(chunks, runtime.GOMAXPROCS(0)), body: body}
+	j := &loopJob{l: *l, off: off, axis: axis, chunks: chunks, parts: min(chunks, Threads()), body: body}
 	if j.parts == 1 {
 		j.do(0, nil)
 		return
