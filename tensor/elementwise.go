@@ -15,6 +15,12 @@ func mustSameShape[T Elem](op string, a, b *Dense[T]) {
 // Map returns the tensor with f applied to every element: out[i] = f(t[i]).
 func (t *Dense[T]) Map(f func(T) T) *Dense[T] {
 	out := Zeros[T](t.shape...)
+	if x, ok := t.elements(); ok {
+		for i, v := range x {
+			out.data[i] = f(v)
+		}
+		return out
+	}
 	o := 0
 	forEach1(t, func(i int) { out.data[o] = f(t.data[i]); o++ })
 	return out
@@ -22,6 +28,12 @@ func (t *Dense[T]) Map(f func(T) T) *Dense[T] {
 
 // Apply replaces every element in place: t[i] = f(t[i]). It returns t.
 func (t *Dense[T]) Apply(f func(T) T) *Dense[T] {
+	if x, ok := t.elements(); ok {
+		for i, v := range x {
+			x[i] = f(v)
+		}
+		return t
+	}
 	forEach1(t, func(i int) { t.data[i] = f(t.data[i]) })
 	return t
 }
@@ -30,6 +42,14 @@ func (t *Dense[T]) Apply(f func(T) T) *Dense[T] {
 func Zip[T Elem](a, b *Dense[T], f func(x, y T) T) *Dense[T] {
 	mustSameShape("Zip", a, b)
 	out := Zeros[T](a.shape...)
+	x, xok := a.elements()
+	y, yok := b.elements()
+	if xok && yok {
+		for i := range out.data {
+			out.data[i] = f(x[i], y[i])
+		}
+		return out
+	}
 	o := 0
 	forEach2(a, b, func(i, j int) { out.data[o] = f(a.data[i], b.data[j]); o++ })
 	return out
@@ -62,8 +82,8 @@ func (t *Dense[T]) Fill(v T) *Dense[T] {
 
 // Sum returns Σᵢ tᵢ, accumulated pairwise-blocked for accuracy.
 func (t *Dense[T]) Sum() T {
-	if t.IsContiguous() {
-		return sumSlice(t.data[t.offset : t.offset+t.Size()])
+	if x, ok := t.elements(); ok {
+		return sumSlice(x)
 	}
 	return sumSlice(t.Data())
 }

@@ -15,6 +15,18 @@ func CopyStrided[T Elem](dst, src []T, shape, strides []int, offset int) {
 	}
 }
 
+// elements returns t's elements as one slice in row-major order when they
+// are stored that way (t is contiguous); the slice aliases t.
+func (t *Dense[T]) elements() ([]T, bool) {
+	switch {
+	case t.Size() == 0:
+		return nil, true
+	case !t.IsContiguous():
+		return nil, false
+	}
+	return t.data[t.offset : t.offset+t.Size()], true
+}
+
 // forEach1 calls f with the backing position of every element of t in row-major order.
 func forEach1[T Elem](t *Dense[T], f func(i int)) {
 	if t.Size() == 0 {

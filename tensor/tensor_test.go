@@ -156,6 +156,49 @@ func TestBroadcastTo(t *testing.T) {
 	}
 }
 
+// TestElementwiseViews: Map, Apply and Zip on contiguous views (whole, or
+// from an offset: the loop over one slice) and on strided ones (the
+// odometer) agree with the definition element by element.
+func TestElementwiseViews(t *testing.T) {
+	// views returns fresh operand pairs of equal shape; base is 3×4×6, op
+	// the same shape strided (a transposed 6×4×3).
+	views := func(name string) (x, y *Dense[float64]) {
+		base := RandNormal[float64](NewRand(4), 3, 4, 6)
+		op := RandNormal[float64](NewRand(5), 6, 4, 3).Permute(2, 1, 0)
+		switch name {
+		case "whole":
+			return base, op.Clone()
+		case "offset":
+			return base.Index(0, 1), op.Clone().Index(0, 2)
+		case "mixed":
+			return base.Index(0, 0), op.Index(0, 0)
+		case "strided":
+			return base.Slice(2, 1, 6, 2), op.Slice(2, 0, 5, 2)
+		case "transposed":
+			return base.Index(0, 2).T(), op.Clone().Index(0, 1).T()
+		}
+		return base.Slice(1, 2, 2, 1), op.Slice(1, 0, 0, 1) // empty
+	}
+	f := func(x float64) float64 { return 3*x + 1 }
+	g := func(x, y float64) float64 { return x*y - x }
+	for _, name := range []string{"whole", "offset", "mixed", "strided", "transposed", "empty"} {
+		x, y := views(name)
+		want, wantZip := slices.Clone(x.Data()), slices.Clone(x.Data())
+		for i, yi := range y.Data() {
+			want[i], wantZip[i] = f(want[i]), g(wantZip[i], yi)
+		}
+		if got := x.Map(f).Data(); !slices.Equal(got, want) {
+			t.Errorf("%s: Map %v, want %v", name, got, want)
+		}
+		if got := Zip(x, y, g).Data(); !slices.Equal(got, wantZip) {
+			t.Errorf("%s: Zip %v, want %v", name, got, wantZip)
+		}
+		if got := x.Apply(f).Data(); !slices.Equal(got, want) {
+			t.Errorf("%s: Apply %v, want %v", name, got, want)
+		}
+	}
+}
+
 func TestElementwiseAndReductions(t *testing.T) {
 	a := MustFromSlice([]float64{1, 2, 3, 4}, 2, 2)
 	b := MustFromSlice([]float64{10, 20, 30, 40}, 2, 2).T()
