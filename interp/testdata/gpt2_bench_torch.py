@@ -7,17 +7,17 @@ strand's BenchmarkForwardGPT2Small (go test ./interp -bench ForwardGPT2Small).
 Usage: python3 gpt2_bench_torch.py [--threads N] [--dtype float32|float64] [--tokens 128] [--repeat 5]
 Prints the median wall seconds per forward pass and the process CPU seconds
 per pass (less inflated than wall time on a busy machine).
+
+--threads also caps the BLAS library's own threads (OPENBLAS_NUM_THREADS,
+MKL_NUM_THREADS, OMP_NUM_THREADS, set before torch loads): a torch built on
+the system OpenBLAS, as Debian's is, otherwise runs its products on every core
+whatever torch.set_num_threads says.
 """
 import argparse
 import os
 import statistics
 import sys
 import time
-
-import torch
-
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from gpt2_reference import forward  # noqa: E402
 
 
 def main():
@@ -27,6 +27,13 @@ def main():
     ap.add_argument("--tokens", type=int, default=128)
     ap.add_argument("--repeat", type=int, default=5)
     a = ap.parse_args()
+    for v in ("OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "OMP_NUM_THREADS"):
+        os.environ[v] = str(a.threads)
+    import torch
+
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    from gpt2_reference import forward
+
     torch.set_num_threads(a.threads)
     dt = getattr(torch, a.dtype)
     g = torch.Generator().manual_seed(0)
