@@ -1,8 +1,6 @@
 package kernel
 
-import (
-	"fmt"
-)
+import "fmt"
 
 // Strided is an n-d strided view of a flat slice: for an array of some
 // shape, element (i₀, …, iₙ₋₁) is
