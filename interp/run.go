@@ -5,7 +5,6 @@ import (
 	"math"
 	"slices"
 	"strings"
-	"sync"
 	"sync/atomic"
 
 	"github.com/strand-tn/strand/contract"
@@ -311,13 +310,15 @@ func (r *runner[T]) layerNorm(l int, scalePt, normPt Point, ln LayerNorm[T], x *
 	l = max(l, 0)
 	n, d := x.Dim(0), x.Dim(1)
 	sigma := tensor.Zeros[T](n)
-	layerNormScale(sigma.Data(), x.Data(), d, r.p.Config.eps())
+	xs, ss, eps := x.Data(), sigma.Data(), r.p.Config.eps()
+	parallelRows(n, 2*d, func(r0, r1 int) { layerNormScale(ss[r0:r1], xs[r0*d:r1*d], d, eps) })
 	sigma, err := r.emit(At(l, scalePt), sigma)
 	if err != nil {
 		return nil, err
 	}
 	y := tensor.Zeros[T](n, d)
-	layerNormApply(y.Data(), x.Data(), sigma.Data(), ln.W.Contiguous().Data(), ln.B.Contiguous().Data(), d)
+	ys, ss, w, b := y.Data(), sigma.Data(), ln.W.Contiguous().Data(), ln.B.Contiguous().Data()
+	parallelRows(n, 2*d, func(r0, r1 int) { layerNormApply(ys[r0*d:r1*d], xs[r0*d:r1*d], ss[r0:r1], w, b, d) })
 	return r.emit(At(l, normPt), y)
 }
 
@@ -385,13 +386,14 @@ func geluNew[T Float](x *tensor.Dense[T]) *tensor.Dense[T] {
 	return out
 }
 
-// parallelWork is the least number of elements worth a second goroutine
-// in parallelRows.
-const parallelWork = 1 << 17
+// parallelWork is the least work worth a second goroutine in parallelRows,
+// counted in elements of a plain loop such as the GELU's (about 0.6 ms).
+const parallelWork = 1 << 16
 
-// parallelRows calls f on contiguous ranges of the rows 0…n-1 (rowSize
-// elements each) that together cover them once, on up to kernel.Threads
-// goroutines when there are parallelWork elements or more. Each row is
+// parallelRows calls f on contiguous ranges of the rows 0…n-1 (each worth
+// rowSize elements of a plain loop) that together cover them once, on up
+// to kernel.Threads goroutines (the kernel's pool, whose workers poll
+// between calls) when there are parallelWork elements or more. Each row is
 // computed whole by one call, so results do not depend on the split.
 func parallelRows(n, rowSize int, f func(r0, r1 int)) {
 	parts := min(kernel.Threads(), n, n*rowSize/parallelWork)
@@ -399,12 +401,7 @@ func parallelRows(n, rowSize int, f func(r0, r1 int)) {
 		f(0, n)
 		return
 	}
-	var wg sync.WaitGroup
-	for p := 1; p < parts; p++ {
-		wg.Go(func() { f(p*n/parts, (p+1)*n/parts) })
-	}
-	f(0, n/parts)
-	wg.Wait()
+	kernel.Parallel(parts, func(p int) { f(p*n/parts, (p+1)*n/parts) })
 }
 
 // geluNew32 is GeluNew in float32 arithmetic, through tanh32.
@@ -476,7 +473,7 @@ func maskCausal[T Float](s []T, nh, n int) {
 func softmaxCausal[T Float](a, s []T, nh, n int) (h, q int, ok bool) {
 	var bad atomic.Int64 // the first row (h·n + q) found all −∞
 	bad.Store(int64(nh * n))
-	parallelRows(nh*n, n/2+1, func(r0, r1 int) {
+	parallelRows(nh*n, 2*(n/2+1), func(r0, r1 int) { // an exponential costs about two plain elements
 		for r := r0; r < r1; r++ {
 			row := r*n + r%n + 1
 			if softmaxRow(a[r*n:row], s[r*n:row]) {

@@ -128,6 +128,24 @@ func nextTask(tasks <-chan task) (task, bool) {
 	return t, ok
 }
 
+// Parallel calls f(0), …, f(parts-1), spread over the calling goroutine and
+// the pool's workers (the goroutines that run this package's parallel
+// products and loops, kept polling between calls), and returns when all
+// have returned. A part should be worth tens of microseconds at least.
+func Parallel(parts int, f func(part int)) {
+	switch {
+	case parts == 1:
+		f(0)
+	case parts > 1:
+		parallel(parts, funcJob(f), new(gate), nil)
+	}
+}
+
+// funcJob is a job whose parts are calls of one function.
+type funcJob func(part int)
+
+func (f funcJob) do(part int, _ *workspace) { f(part) }
+
 // parallel runs parts 0…parts-1 of j on the calling goroutine (with
 // workspace ws) and up to parts-1 pool workers, and waits for all of them;
 // g must not be in use by another call, and j's fields must be set before.

@@ -56,3 +56,39 @@ func TestSetThreads(t *testing.T) {
 		t.Errorf("Threads() = %d after SetThreads(-3), want the default %d", got, procs)
 	}
 }
+
+// TestParallel: every part runs exactly once, from several callers at once
+// and from inside a part (the caller claims what no worker takes, so a
+// nested call cannot deadlock).
+func TestParallel(t *testing.T) {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(4))
+	for parts := 0; parts <= 9; parts++ {
+		var calls [9]atomic.Int32
+		var nested atomic.Int32
+		done := make(chan struct{})
+		for range 3 {
+			go func() {
+				Parallel(parts, func(p int) {
+					calls[p].Add(1)
+					Parallel(2, func(int) { nested.Add(1) })
+				})
+				done <- struct{}{}
+			}()
+		}
+		for range 3 {
+			<-done
+		}
+		for p := range calls {
+			want := int32(0)
+			if p < parts {
+				want = 3
+			}
+			if got := calls[p].Load(); got != want {
+				t.Errorf("parts=%d: part %d ran %d times, want %d", parts, p, got, want)
+			}
+		}
+		if got, want := nested.Load(), int32(6*parts); got != want {
+			t.Errorf("parts=%d: %d nested parts ran, want %d", parts, got, want)
+		}
+	}
+}
