@@ -311,14 +311,14 @@ func (r *runner[T]) layerNorm(l int, scalePt, normPt Point, ln LayerNorm[T], x *
 	n, d := x.Dim(0), x.Dim(1)
 	sigma := tensor.Zeros[T](n)
 	xs, ss, eps := x.Data(), sigma.Data(), r.p.Config.eps()
-	parallelRows(n, 2*d, func(r0, r1 int) { layerNormScale(ss[r0:r1], xs[r0*d:r1*d], d, eps) })
+	parallelRows(n, 5*d, func(r0, r1 int) { layerNormScale(ss[r0:r1], xs[r0*d:r1*d], d, eps) })
 	sigma, err := r.emit(At(l, scalePt), sigma)
 	if err != nil {
 		return nil, err
 	}
 	y := tensor.Zeros[T](n, d)
 	ys, ss, w, b := y.Data(), sigma.Data(), ln.W.Contiguous().Data(), ln.B.Contiguous().Data()
-	parallelRows(n, 2*d, func(r0, r1 int) { layerNormApply(ys[r0*d:r1*d], xs[r0*d:r1*d], ss[r0:r1], w, b, d) })
+	parallelRows(n, 5*d, func(r0, r1 int) { layerNormApply(ys[r0*d:r1*d], xs[r0*d:r1*d], ss[r0:r1], w, b, d) })
 	return r.emit(At(l, normPt), y)
 }
 
@@ -367,16 +367,17 @@ func addBias[T Float](x, b []T) {
 }
 
 // geluNew returns GeluNew applied to every element of x, in a new tensor;
-// float32 in float32 arithmetic (geluNew32).
+// float32 in float32 arithmetic (kernel.GeluTanh32, vectorised).
 func geluNew[T Float](x *tensor.Dense[T]) *tensor.Dense[T] {
 	out := tensor.Zeros[T](x.Shape()...)
 	src, dst := x.Data(), out.Backing()
-	parallelRows(len(src), 1, func(i0, i1 int) {
+	cost := 12 // ns an element through math.Tanh
+	if _, ok := any(src).([]float32); ok {
+		cost = 1 // the vector loop
+	}
+	parallelRows(len(src), cost, func(i0, i1 int) {
 		if src32, ok := any(src[i0:i1]).([]float32); ok {
-			dst32 := any(dst[i0:i1]).([]float32)
-			for i, v := range src32 {
-				dst32[i] = geluNew32(v)
-			}
+			kernel.GeluTanh32(any(dst[i0:i1]).([]float32), src32)
 			return
 		}
 		for i, v := range src[i0:i1] {
@@ -387,55 +388,23 @@ func geluNew[T Float](x *tensor.Dense[T]) *tensor.Dense[T] {
 }
 
 // parallelWork is the least work worth a second goroutine in parallelRows,
-// counted in elements of a plain loop such as the GELU's (about 0.6 ms).
-const parallelWork = 1 << 16
+// in nanoseconds of one core: the pool hands a part to a polling worker in
+// microseconds, to a parked one in 0.1–0.3 ms on a virtual machine.
+const parallelWork = 200_000
 
-// parallelRows calls f on contiguous ranges of the rows 0…n-1 (each worth
-// rowSize elements of a plain loop) that together cover them once, on up
-// to kernel.Threads goroutines (the kernel's pool, whose workers poll
-// between calls) when there are parallelWork elements or more. Each row is
-// computed whole by one call, so results do not depend on the split.
-func parallelRows(n, rowSize int, f func(r0, r1 int)) {
-	parts := min(kernel.Threads(), n, n*rowSize/parallelWork)
+// parallelRows calls f on contiguous ranges of the rows 0…n-1 (each taking
+// about rowCost ns on one core, as measured on the development VM) that
+// together cover them once, on up to kernel.Threads goroutines (the
+// kernel's pool, whose workers poll between calls) when there are
+// parallelWork ns of work or more. Each row is computed whole by one call,
+// so results do not depend on the split.
+func parallelRows(n, rowCost int, f func(r0, r1 int)) {
+	parts := min(kernel.Threads(), n, n*rowCost/parallelWork)
 	if parts <= 1 {
 		f(0, n)
 		return
 	}
 	kernel.Parallel(parts, func(p int) { f(p*n/parts, (p+1)*n/parts) })
-}
-
-// geluNew32 is GeluNew in float32 arithmetic, through tanh32.
-func geluNew32(x float32) float32 {
-	const c = 0.7978845608028654 // √(2/π)
-	return 0.5 * x * (1 + tanh32(c*(x+0.044715*x*x*x)))
-}
-
-// tanh32 is tanh in float32 as a rational function, an odd polynomial of
-// degree 13 over an even one of degree 6, on x clamped to ±7.9053 (Eigen's
-// generic_fast_tanh_float): |tanh32(x) − tanh(x)| < 4e-7 for every x, a few
-// float32 ulps, at a third or less of math.Tanh's cost.
-func tanh32(x float32) float32 {
-	const clamp = 7.90531110763549805
-	// Comparisons rather than min and max, which order NaN and ±0 at a
-	// third of the speed; NaN passes through either way.
-	if x > clamp {
-		x = clamp
-	} else if x < -clamp {
-		x = -clamp
-	}
-	x2 := x * x
-	p := float32(-2.76076847742355e-16)
-	p = p*x2 + 2.00018790482477e-13
-	p = p*x2 - 8.60467152213735e-11
-	p = p*x2 + 5.12229709037114e-08
-	p = p*x2 + 1.48572235717979e-05
-	p = p*x2 + 6.37261928875436e-04
-	p = p*x2 + 4.89352455891786e-03
-	q := float32(1.19825839466702e-06)
-	q = q*x2 + 1.18534705686654e-04
-	q = q*x2 + 2.26843463243900e-03
-	q = q*x2 + 4.89352518554385e-03
-	return x * p / q
 }
 
 // sumHeads returns Σ_h res[q,h,m] as [pos, d_model].
@@ -473,7 +442,7 @@ func maskCausal[T Float](s []T, nh, n int) {
 func softmaxCausal[T Float](a, s []T, nh, n int) (h, q int, ok bool) {
 	var bad atomic.Int64 // the first row (h·n + q) found all −∞
 	bad.Store(int64(nh * n))
-	parallelRows(nh*n, 2*(n/2+1), func(r0, r1 int) { // an exponential costs about two plain elements
+	parallelRows(nh*n, 17*(n/2+1), func(r0, r1 int) { // 17 ns an element
 		for r := r0; r < r1; r++ {
 			row := r*n + r%n + 1
 			if softmaxRow(a[r*n:row], s[r*n:row]) {

@@ -221,30 +221,6 @@ func TestRunErrors(t *testing.T) {
 	}
 }
 
-// TestTanh32 bounds tanh32's error on a grid of 4·10⁶ points in [-20, 20]
-// and geluNew32's against GeluNew in float64.
-func TestTanh32(t *testing.T) {
-	var tanhErr, geluErr float64
-	for i := -2000000; i <= 2000000; i++ {
-		x := float32(float64(i) * 1e-5)
-		tanhErr = math.Max(tanhErr, math.Abs(float64(tanh32(x))-math.Tanh(float64(x))))
-		want := GeluNew(float64(x))
-		geluErr = math.Max(geluErr, math.Abs(float64(geluNew32(x))-want)/math.Max(1, math.Abs(want)))
-	}
-	if tanhErr > 4e-7 {
-		t.Errorf("max |tanh32(x) − tanh(x)| = %.3g, want ≤ 4e-7", tanhErr)
-	}
-	if geluErr > 1e-6 {
-		t.Errorf("max relative error of geluNew32 = %.3g, want ≤ 1e-6", geluErr)
-	}
-	if got := tanh32(float32(math.Inf(1))); got != tanh32(8) || math.Abs(float64(got)-1) > 4e-7 {
-		t.Errorf("tanh32(+Inf) = %v, want ≈ 1", got)
-	}
-	if got := tanh32(float32(math.NaN())); !math.IsNaN(float64(got)) {
-		t.Errorf("tanh32(NaN) = %v, want NaN", got)
-	}
-}
-
 // TestParallelRowsThreads: rows are split over up to kernel.Threads
 // goroutines, so SetThreads(1) keeps a large elementwise step on the caller.
 func TestParallelRowsThreads(t *testing.T) {
