@@ -142,7 +142,7 @@ func gemm[T Float](ks *kernelSet[T], opt Options, batch int, alpha T, a Matrix[T
 	j := &pj.gemmJob
 	if batch >= threads && (batch%threads == 0 || batch >= 4*threads) {
 		j.mode, j.parts = splitBatch, threads
-		parallel(j.parts, j, &pj.g, ws)
+		parallel(j.parts, j.parts-1, j, &pj.g, ws)
 		return
 	}
 	// Split each product by rows or by columns, whichever leaves the
@@ -167,7 +167,7 @@ func gemm[T Float](ks *kernelSet[T], opt Options, batch int, alpha T, a Matrix[T
 	for t := 0; t < batch; t++ {
 		j.item = t
 		pj.taken.Store(0)
-		parallel(j.parts, j, &pj.g, ws)
+		parallel(j.parts, j.parts-1, j, &pj.g, ws)
 	}
 }
 

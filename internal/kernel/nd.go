@@ -192,7 +192,7 @@ func split(l *nd, off [3]int, axis, chunks int, body func(l *nd, off [3]int, chu
 		j.do(0, nil)
 		return
 	}
-	parallel(j.parts, j, new(gate), nil)
+	parallel(j.parts, j.parts-1, j, new(gate), nil)
 }
 
 // chunksFor returns how many chunks of at least loopWork elements l splits

@@ -129,15 +129,16 @@ func nextTask(tasks <-chan task) (task, bool) {
 }
 
 // Parallel calls f(0), …, f(parts-1), spread over the calling goroutine and
-// the pool's workers (the goroutines that run this package's parallel
-// products and loops, kept polling between calls), and returns when all
-// have returned. A part should be worth tens of microseconds at least.
+// up to Threads()-1 of the pool's workers (the goroutines that run this
+// package's parallel products and loops, kept polling between calls), each
+// taking the next part as it comes free, and returns when all have
+// returned. A part should be worth tens of microseconds at least.
 func Parallel(parts int, f func(part int)) {
 	switch {
 	case parts == 1:
 		f(0)
 	case parts > 1:
-		parallel(parts, funcJob(f), new(gate), nil)
+		parallel(parts, min(parts, Threads())-1, funcJob(f), new(gate), nil)
 	}
 }
 
@@ -147,22 +148,22 @@ type funcJob func(part int)
 func (f funcJob) do(part int, _ *workspace) { f(part) }
 
 // parallel runs parts 0…parts-1 of j on the calling goroutine (with
-// workspace ws) and up to parts-1 pool workers, and waits for all of them;
+// workspace ws) and up to helpers pool workers, and waits for all of them;
 // g must not be in use by another call, and j's fields must be set before.
-func parallel(parts int, j job, g *gate, ws *workspace) {
+func parallel(parts, helpers int, j job, g *gate, ws *workspace) {
 	g.done.Store(0)
 	g.left.Store(int64(parts)) // after done's reset and j's fields: a claim sees both
-	if parts > 1 {
+	if helpers > 0 {
 		workers.mu.Lock()
 		if workers.tasks == nil {
 			workers.tasks = make(chan task, 64)
 		}
-		for ; workers.started < parts-1; workers.started++ {
+		for ; workers.started < helpers; workers.started++ {
 			go worker(workers.tasks)
 		}
 		tasks := workers.tasks
 		workers.mu.Unlock()
-		for range parts - 1 {
+		for range helpers {
 			tasks <- task{j: j, g: g}
 		}
 	}

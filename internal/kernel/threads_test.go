@@ -91,4 +91,17 @@ func TestParallel(t *testing.T) {
 			t.Errorf("parts=%d: %d nested parts ran, want %d", parts, got, want)
 		}
 	}
+	// Many parts are taken in turn by at most Threads() goroutines: the
+	// pool does not grow past Threads()-1 workers for them.
+	workers.mu.Lock()
+	before := workers.started
+	workers.mu.Unlock()
+	var ran atomic.Int32
+	Parallel(50, func(int) { ran.Add(1) })
+	workers.mu.Lock()
+	after := workers.started
+	workers.mu.Unlock()
+	if ran.Load() != 50 || after > max(before, Threads()-1) {
+		t.Errorf("Parallel(50): %d parts ran, workers %d → %d (Threads() = %d)", ran.Load(), before, after, Threads())
+	}
 }
