@@ -442,7 +442,11 @@ func maskCausal[T Float](s []T, nh, n int) {
 func softmaxCausal[T Float](a, s []T, nh, n int) (h, q int, ok bool) {
 	var bad atomic.Int64 // the first row (h·n + q) found all −∞
 	bad.Store(int64(nh * n))
-	parallelRows(nh*n, 17*(n/2+1), func(r0, r1 int) { // 17 ns an element
+	cost := 17 // ns an element of a float64 row (math.Exp)
+	if _, ok := any(s).([]float32); ok {
+		cost = 8 // kernel.ExpShift32
+	}
+	parallelRows(nh*n, cost*(n/2+1), func(r0, r1 int) {
 		for r := r0; r < r1; r++ {
 			row := r*n + r%n + 1
 			if softmaxRow(a[r*n:row], s[r*n:row]) {
@@ -459,7 +463,9 @@ func softmaxCausal[T Float](a, s []T, nh, n int) (h, q int, ok bool) {
 	return 0, 0, true
 }
 
-// softmaxRow sets out = softmax(in), or reports that in is all −∞.
+// softmaxRow sets out = softmax(in), or reports that in is all −∞. A
+// float32 row takes its exponentials in float32 (kernel.ExpShift32); the
+// sum and the division are in float64 either way.
 func softmaxRow[T Float](out, in []T) bool {
 	mx := math.Inf(-1)
 	for _, v := range in {
@@ -469,10 +475,18 @@ func softmaxRow[T Float](out, in []T) bool {
 		return false
 	}
 	var sum float64
-	for k, v := range in {
-		e := math.Exp(float64(v) - mx)
-		out[k] = T(e)
-		sum += e
+	if in32, ok := any(in).([]float32); ok {
+		out32 := any(out).([]float32)
+		kernel.ExpShift32(out32, in32, float32(mx))
+		for _, e := range out32 {
+			sum += float64(e)
+		}
+	} else {
+		for k, v := range in {
+			e := math.Exp(float64(v) - mx)
+			out[k] = T(e)
+			sum += e
+		}
 	}
 	for k := range out {
 		out[k] = T(float64(out[k]) / sum)

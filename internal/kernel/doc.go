@@ -86,6 +86,16 @@
 // sums are added in a fixed order, so that results do not depend on the
 // number of goroutines.
 //
+// # Activations and threads
+//
+// [GeluTanh32] and [ExpShift32] are float32 elementwise functions of a
+// transformer's forward pass (GPT-2's tanh GELU; the exponentials of a
+// softmax), eight elements at a time in AVX2 with the same operations as
+// their Go loops, so their results are the same bit for bit everywhere.
+// [Parallel] runs any function's parts on the pool of worker goroutines
+// that the products and loops use, and [SetThreads] caps how many
+// goroutines one call of this package takes.
+//
 // # Errors
 //
 // Every function validates its views (dimensions, strides and offsets
