@@ -24,6 +24,18 @@ func dsumAVX2(x *float64, n int) float64
 func ssumAVX2(x *float32, n int) float32
 
 //go:noescape
+func ddotAVX512(x, y *float64, n int) float64
+
+//go:noescape
+func sdotAVX512(x, y *float32, n int) float32
+
+//go:noescape
+func dsumAVX512(x *float64, n int) float64
+
+//go:noescape
+func ssumAVX512(x *float32, n int) float32
+
+//go:noescape
 func dscalAVX2(alpha float64, x, out *float64, n int)
 
 //go:noescape
@@ -62,6 +74,9 @@ func smulNTAVX2(alpha float32, x, y, out *float32, n int)
 // vecAVX2 reports whether the assembly loops can run.
 var vecAVX2 = cpu.X86.HasAVX2 && cpu.X86.HasFMA
 
+// vecAVX512 reports whether the reductions run their AVX-512 loops.
+var vecAVX512 = vecAVX2 && cpu.X86.HasAVX512F
+
 // blocks returns the length of the prefix of n elements of T that the
 // assembly handles (0 when it cannot run or T is complex).
 func blocks[T Elem](n int) int {
@@ -84,8 +99,14 @@ func dotAsm[T Elem](x, y []T) (T, int) {
 		return 0, 0
 	}
 	var z T
-	if _, ok := any(z).(float64); ok {
+	_, is64 := any(z).(float64)
+	switch {
+	case is64 && vecAVX512:
+		return as[T](ddotAVX512(p64(x), p64(y), n)), n
+	case is64:
 		return as[T](ddotAVX2(p64(x), p64(y), n)), n
+	case vecAVX512:
+		return as[T](sdotAVX512(p32(x), p32(y), n)), n
 	}
 	return as[T](sdotAVX2(p32(x), p32(y), n)), n
 }
@@ -96,8 +117,14 @@ func sumAsm[T Elem](x []T) (T, int) {
 		return 0, 0
 	}
 	var z T
-	if _, ok := any(z).(float64); ok {
+	_, is64 := any(z).(float64)
+	switch {
+	case is64 && vecAVX512:
+		return as[T](dsumAVX512(p64(x), n)), n
+	case is64:
 		return as[T](dsumAVX2(p64(x), n)), n
+	case vecAVX512:
+		return as[T](ssumAVX512(p32(x), n)), n
 	}
 	return as[T](ssumAVX2(p32(x), n)), n
 }

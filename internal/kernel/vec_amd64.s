@@ -137,6 +137,167 @@ done:
 	MOVSS X0, ret+16(FP)
 	RET
 
+// The reductions again with AVX-512 where the CPU has it: zmm loads move a
+// whole cache line each, and the memory-bound dot and sum stream about 10 %
+// faster (and keep pace with OpenBLAS's ddot). n is a multiple of the same
+// blocks as above; a main loop takes two of them at a time, four zmm
+// partial sums (Z0…Z3), and an odd last block goes into Z0 and Z1.
+
+// ZERO4Z clears Z0…Z3.
+#define ZERO4Z \
+	VPXORQ Z0, Z0, Z0; VPXORQ Z1, Z1, Z1; VPXORQ Z2, Z2, Z2; VPXORQ Z3, Z3, Z3
+
+// HSUMZPD reduces Z0…Z3 to a float64 in X0.
+#define HSUMZPD \
+	VADDPD Z1, Z0, Z0; VADDPD Z3, Z2, Z2; VADDPD Z2, Z0, Z0;    \
+	VEXTRACTF64X4 $1, Z0, Y1; VADDPD Y1, Y0, Y0;                \
+	VEXTRACTF128 $1, Y0, X1; VADDPD X1, X0, X0;                 \
+	VPERMILPD $1, X0, X1; VADDSD X1, X0, X0
+
+// HSUMZPS reduces Z0…Z3 to a float32 in X0.
+#define HSUMZPS \
+	VADDPS Z1, Z0, Z0; VADDPS Z3, Z2, Z2; VADDPS Z2, Z0, Z0;    \
+	VEXTRACTF64X4 $1, Z0, Y1; VADDPS Y1, Y0, Y0;                \
+	VEXTRACTF128 $1, Y0, X1; VADDPS X1, X0, X0;                 \
+	VPERMILPD $1, X0, X1; VADDPS X1, X0, X0;                    \
+	VMOVSHDUP X0, X1; VADDSS X1, X0, X0
+
+// func ddotAVX512(x, y *float64, n int) float64
+TEXT ·ddotAVX512(SB), NOSPLIT, $0-32
+	MOVQ x+0(FP), SI
+	MOVQ y+8(FP), DX
+	MOVQ n+16(FP), CX
+	ZERO4Z
+	MOVQ CX, BX
+	SHRQ $5, CX
+	JZ   last
+
+loop:
+	VMOVUPD     (SI), Z4
+	VMOVUPD     64(SI), Z5
+	VMOVUPD     128(SI), Z6
+	VMOVUPD     192(SI), Z7
+	VFMADD231PD (DX), Z4, Z0
+	VFMADD231PD 64(DX), Z5, Z1
+	VFMADD231PD 128(DX), Z6, Z2
+	VFMADD231PD 192(DX), Z7, Z3
+	ADDQ        $256, SI
+	ADDQ        $256, DX
+	DECQ        CX
+	JNZ         loop
+
+last:
+	TESTQ       $16, BX
+	JZ          done
+	VMOVUPD     (SI), Z4
+	VMOVUPD     64(SI), Z5
+	VFMADD231PD (DX), Z4, Z0
+	VFMADD231PD 64(DX), Z5, Z1
+
+done:
+	HSUMZPD
+	VZEROUPPER
+	MOVSD X0, ret+24(FP)
+	RET
+
+// func sdotAVX512(x, y *float32, n int) float32
+TEXT ·sdotAVX512(SB), NOSPLIT, $0-28
+	MOVQ x+0(FP), SI
+	MOVQ y+8(FP), DX
+	MOVQ n+16(FP), CX
+	ZERO4Z
+	MOVQ CX, BX
+	SHRQ $6, CX
+	JZ   last
+
+loop:
+	VMOVUPS     (SI), Z4
+	VMOVUPS     64(SI), Z5
+	VMOVUPS     128(SI), Z6
+	VMOVUPS     192(SI), Z7
+	VFMADD231PS (DX), Z4, Z0
+	VFMADD231PS 64(DX), Z5, Z1
+	VFMADD231PS 128(DX), Z6, Z2
+	VFMADD231PS 192(DX), Z7, Z3
+	ADDQ        $256, SI
+	ADDQ        $256, DX
+	DECQ        CX
+	JNZ         loop
+
+last:
+	TESTQ       $32, BX
+	JZ          done
+	VMOVUPS     (SI), Z4
+	VMOVUPS     64(SI), Z5
+	VFMADD231PS (DX), Z4, Z0
+	VFMADD231PS 64(DX), Z5, Z1
+
+done:
+	HSUMZPS
+	VZEROUPPER
+	MOVSS X0, ret+24(FP)
+	RET
+
+// func dsumAVX512(x *float64, n int) float64
+TEXT ·dsumAVX512(SB), NOSPLIT, $0-24
+	MOVQ x+0(FP), SI
+	MOVQ n+8(FP), CX
+	ZERO4Z
+	MOVQ CX, BX
+	SHRQ $5, CX
+	JZ   last
+
+loop:
+	VADDPD (SI), Z0, Z0
+	VADDPD 64(SI), Z1, Z1
+	VADDPD 128(SI), Z2, Z2
+	VADDPD 192(SI), Z3, Z3
+	ADDQ   $256, SI
+	DECQ   CX
+	JNZ    loop
+
+last:
+	TESTQ  $16, BX
+	JZ     done
+	VADDPD (SI), Z0, Z0
+	VADDPD 64(SI), Z1, Z1
+
+done:
+	HSUMZPD
+	VZEROUPPER
+	MOVSD X0, ret+16(FP)
+	RET
+
+// func ssumAVX512(x *float32, n int) float32
+TEXT ·ssumAVX512(SB), NOSPLIT, $0-20
+	MOVQ x+0(FP), SI
+	MOVQ n+8(FP), CX
+	ZERO4Z
+	MOVQ CX, BX
+	SHRQ $6, CX
+	JZ   last
+
+loop:
+	VADDPS (SI), Z0, Z0
+	VADDPS 64(SI), Z1, Z1
+	VADDPS 128(SI), Z2, Z2
+	VADDPS 192(SI), Z3, Z3
+	ADDQ   $256, SI
+	DECQ   CX
+	JNZ    loop
+
+last:
+	TESTQ  $32, BX
+	JZ     done
+	VADDPS (SI), Z0, Z0
+	VADDPS 64(SI), Z1, Z1
+
+done:
+	HSUMZPS
+	VZEROUPPER
+	MOVSS X0, ret+16(FP)
+	RET
+
 // func dscalAVX2(alpha float64, x, out *float64, n int)
 TEXT ·dscalAVX2(SB), NOSPLIT, $0-32
 	VBROADCASTSD alpha+0(FP), Y14
