@@ -57,8 +57,8 @@
 // 16 float32) when that pads n less, and a call allocates nothing. Larger products are split
 // over up to [Options.Threads] goroutines (default [Threads]) by rows or by
 // columns, whichever gives the busiest goroutine the least work. The
-// goroutines take groups of rows in turn when B is a single kc×nc block
-// (each packs it once), and groups of columns when A is read in place,
+// goroutines take groups of rows in turn when B fits one block (k ≤ kc and
+// at most kc·nc elements; each packs it once), and groups of columns when A is read in place,
 // which balances processors that run at different speeds. Batches are
 // split by whole products when there are enough of them. The
 // goroutines come from a pool that lives as long as the program.

@@ -116,10 +116,7 @@ func gemm[T Float](ks *kernelSet[T], opt Options, batch int, alpha T, a Matrix[T
 		}
 	}
 	work := float64(batch) * itemWork
-	threads := 1
-	if work >= 2*threadWork {
-		threads = min(opt.threads(), int(work/threadWork))
-	}
+	threads := goroutines(work, opt)
 	if threads == 1 && batch == 1 && work <= smallWork && a.strided() && b.strided() && b.ColStride == 1 && c.ColStride == 1 && ks.masked {
 		gemmDirect(ks, alpha, a, b, beta, c)
 		return
@@ -140,35 +137,56 @@ func gemm[T Float](ks *kernelSet[T], opt Options, batch int, alpha T, a Matrix[T
 		pool.Put(pj)
 	}()
 	j := &pj.gemmJob
-	if batch >= threads && (batch%threads == 0 || batch >= 4*threads) {
-		j.mode, j.parts = splitBatch, threads
+	j.mode, j.parts = splitOf(ks, a, batch, m, n, k, threads)
+	if j.mode == splitBatch {
 		parallel(j.parts, j.parts-1, j, &pj.g, ws)
 		return
 	}
-	// Split each product by rows or by columns, whichever leaves the
-	// busiest goroutine the least work, counting the B panels it packs.
-	// Rows are taken in groups in turn rather than dealt out when B is a
-	// single block (each goroutine packs it once), and columns when A is
-	// read in place (no goroutine packs any of it): that balances processors
-	// that run at different speeds, as virtual ones do.
-	mt, nt := ceilDiv(m, ks.mr), ceilDiv(n, ks.nr)
-	rowCost := ceilDiv(mt, threads)*ks.mr*nt*ks.nr*k + packCost*k*n
-	colCost := mt*ks.mr*ceilDiv(nt, threads)*ks.nr*k + packCost*k*ceilDiv(nt, threads)*ks.nr
-	switch {
-	case rowCost < colCost && k <= ks.kc && n <= ks.nc && mt >= 2*sliverGroup*threads:
-		j.mode, j.parts, j.taken = splitRowGroups, threads, &pj.taken
-	case rowCost < colCost:
-		j.mode, j.parts = splitRows, min(threads, mt)
-	case a.ColStride == 1 && a.strided() && nt >= 2*threads:
-		j.mode, j.parts, j.taken = splitColGroups, threads, &pj.taken
-	default:
-		j.mode, j.parts = splitCols, min(threads, nt)
+	if j.mode == splitRowGroups || j.mode == splitColGroups {
+		j.taken = &pj.taken
 	}
 	for t := 0; t < batch; t++ {
 		j.item = t
 		pj.taken.Store(0)
 		parallel(j.parts, j.parts-1, j, &pj.g, ws)
 	}
+}
+
+// goroutines returns how many goroutines share a call of work
+// multiply-adds: one below 2·threadWork, else one per threadWork up to
+// opt's thread count.
+func goroutines(work float64, opt Options) int {
+	if work < 2*threadWork {
+		return 1
+	}
+	return min(opt.threads(), int(work/threadWork))
+}
+
+// splitOf returns how threads goroutines divide batch m×n×k products
+// whose A is a (a gemmJob mode) and into how many parts. A batch with
+// enough items is dealt out whole. Otherwise each product is split by rows
+// or by columns, whichever leaves the busiest goroutine the least work,
+// counting the B panels it packs. Rows are taken in groups in turn rather
+// than dealt out when B fits one block, k ≤ kc deep and at most kc·nc
+// elements (each goroutine packs it once),
+// and columns when A is read in place (no goroutine packs any of it): that
+// balances processors that run at different speeds, as virtual ones do.
+func splitOf[T Float](ks *kernelSet[T], a Matrix[T], batch, m, n, k, threads int) (mode, parts int) {
+	if batch >= threads && (batch%threads == 0 || batch >= 4*threads) {
+		return splitBatch, threads
+	}
+	mt, nt := ceilDiv(m, ks.mr), ceilDiv(n, ks.nr)
+	rowCost := ceilDiv(mt, threads)*ks.mr*nt*ks.nr*k + packCost*k*n
+	colCost := mt*ks.mr*ceilDiv(nt, threads)*ks.nr*k + packCost*k*ceilDiv(nt, threads)*ks.nr
+	switch {
+	case rowCost < colCost && k <= ks.kc && k*n <= ks.kc*ks.nc && mt >= 2*sliverGroup*threads:
+		return splitRowGroups, threads
+	case rowCost < colCost:
+		return splitRows, min(threads, mt)
+	case a.ColStride == 1 && a.strided() && nt >= 2*threads:
+		return splitColGroups, threads
+	}
+	return splitCols, min(threads, nt)
 }
 
 // do runs part `part` of the job on workspace ws.
@@ -219,7 +237,7 @@ func (j *gemmJob[T]) runColGroups(bf *buffers[T]) {
 }
 
 // runRowGroups computes groups of sliverGroup slivers of a splitRowGroups product
-// until none is left, packing B, a single kc×nc block, before its first.
+// until none is left, packing B, one block (see splitOf), before its first.
 func (j *gemmJob[T]) runRowGroups(bf *buffers[T]) {
 	ks := j.ks
 	a, b, c := j.product(j.item)
@@ -260,7 +278,8 @@ func (j *gemmJob[T]) product(t int) (a, b, c Matrix[T]) {
 // L1. When small is set, A and B are both read in place where the kernel
 // can (B needs unit column stride) and k is not sliced. Operands with row
 // or column offsets are always packed. A non-nil packedB is B packed
-// whole, when it is a single kc×nc block (then j0 = 0 and j1 = n).
+// whole, k ≤ kc deep and at most kc·nc elements (then j0 = 0 and j1 = n):
+// one block, however wide.
 func gemmBlock[T Float](ks *kernelSet[T], bf *buffers[T], alpha T, a, b Matrix[T], beta T, c Matrix[T], i0, i1, j0, j1 int, small bool, packedB []T) {
 	mr, nr := ks.mr, ks.nr
 	k := a.Cols
@@ -269,6 +288,9 @@ func gemmBlock[T Float](ks *kernelSet[T], bf *buffers[T], alpha T, a, b Matrix[T
 	kcBlk, mcBlk, ncBlk := ks.kc, ks.mc, ks.nc
 	if small {
 		kcBlk, ncBlk = k, j1-j0
+	}
+	if packedB != nil {
+		ncBlk = j1 - j0
 	}
 	if directA {
 		mcBlk = i1 - i0
