@@ -68,6 +68,20 @@ func ExampleSetThreads() {
 	// Output: 1
 }
 
+// A loop that recycles each result allocates nothing for the next one.
+func ExampleRecycle() {
+	a := tensor.Eye[float64](100)
+	for range 3 {
+		out := strand.MustEinsum("ij,jk->ik", a, a)
+		fmt.Println(out.At(1, 1))
+		strand.Recycle(out) // out must not be used after this
+	}
+	// Output:
+	// 1
+	// 1
+	// 1
+}
+
 func ExampleParse() {
 	p, _ := strand.Parse("dim i=3 j=4\nA[i j] B[j i] == B[j i] A[i j]")
 	results, _ := p.Eval(nil, strand.Options{Random: true, Seed: 1})

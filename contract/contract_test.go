@@ -216,6 +216,26 @@ func TestGenericElementTypes(t *testing.T) {
 	}
 }
 
+// TestZeroSizeLabels: a label of size 0 everywhere sums nothing (numpy's
+// einsum gives zeros), one operand may broadcast it with size 1, and any
+// other size against it is an error naming the label.
+func TestZeroSizeLabels(t *testing.T) {
+	s := spec("ij,jk", "ik")
+	for _, shapes := range [][2][]int{{{3, 0}, {0, 4}}, {{3, 1}, {0, 4}}} {
+		got, err := Einsum(s, tensor.Zeros[float64](shapes[0]...), tensor.Zeros[float64](shapes[1]...))
+		if err != nil {
+			t.Fatalf("%v: %v", shapes, err)
+		}
+		if !slices.Equal(got.Shape(), []int{3, 4}) || got.MaxAbs() != 0 {
+			t.Fatalf("%v: shape %v, max |out| %v; want 3×4 zeros", shapes, got.Shape(), got.MaxAbs())
+		}
+	}
+	var se *ShapeError
+	if _, err := Einsum(s, tensor.Zeros[float64](3, 0), tensor.Zeros[float64](5, 4)); !errors.As(err, &se) || se.Label != "j" || se.Got != 5 || se.Want != 0 {
+		t.Fatalf("want ShapeError on j (5 against 0), got %v", err)
+	}
+}
+
 func TestErrors(t *testing.T) {
 	a := tensor.Zeros[float64](2, 3)
 	var se *ShapeError

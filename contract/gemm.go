@@ -209,6 +209,18 @@ func result[T tensor.Elem](shape []int, zero bool) operand[T] {
 	return operand[T]{t: t, owned: true}
 }
 
+// Recycle hands the memory of t, a result the caller is done with, to the
+// pools that later results draw from: the backing of a tensor whose
+// capacity is one of the pools' sizes (the results of this package from
+// 4096 elements up, and their views). Other tensors are left to the garbage
+// collector. After Recycle, t and every tensor that shares its memory must
+// not be used: later results overwrite it.
+func Recycle[T tensor.Elem](t *tensor.Dense[T]) {
+	if t != nil {
+		release(operand[T]{t: t, owned: true})
+	}
+}
+
 // release returns the memory of a consumed intermediate to its pool; an
 // operand that does not own its memory (an input or a view of one) is
 // left alone.

@@ -83,11 +83,14 @@ func resolve(s Spec, shapes [][]int) (*problem, error) {
 	}
 	for k, in := range p.inputs {
 		for a, l := range in {
-			d := shapes[k][a]
-			if d != p.sizes[l] && d != 1 {
+			if d := shapes[k][a]; d != 0 && d != p.sizes[l] && d != 1 {
 				return nil, &ShapeError{Operand: k, Label: p.names[l], Got: d, Want: p.sizes[l]}
 			}
-			if d == 0 {
+		}
+	}
+	for k, in := range p.inputs {
+		for a, l := range in {
+			if shapes[k][a] == 0 {
 				p.sizes[l] = 0
 			}
 		}
