@@ -127,47 +127,49 @@ func checkGemm[T Float](t *testing.T, what string, ks *kernelSet[T], rng interfa
 }
 
 // TestGemmRowGroups checks products split into groups of row slivers taken
-// in turn (B one block) for layouts of A and B, with shapes whose rows do
-// not fill the last group and a B wider than nc, on each count of 2 to 4
-// goroutines that splits them so; each shape must have one.
+// in turn (B one block) for layouts of A and B, on the best kernel sets:
+// every candidate shape, with rows that do not fill the last group (and a
+// B wider than nc where the set's blocks allow one), on each count of 2 to 4
+// goroutines that splits it so. Each set must reach row groups on some.
 func TestGemmRowGroups(t *testing.T) {
 	rng := newRand(7)
-	shapes := []gemmShape{{329, 100, 150}, {250, 150, 200}, {329, 250, 150}}
-	for si, s := range shapes {
-		split64 := rowGroupThreads(t, sets64[0], s)
-		split32 := rowGroupThreads(t, sets32[0], s)
-		for la := range numLayouts {
-			for lb := range numLayouts {
-				if si > 0 && (la+lb)%7 != 0 {
-					continue // the later shapes on a few layout pairs only
-				}
-				threads := split64[int(la+lb)%len(split64)]
-				what := fmt.Sprintf("float64 %v A=%v B=%v threads=%d", s, la, lb, threads)
-				checkGemm(t, what, sets64[0], rng, s, la, lb, rowMajor, 1, 0.5, threads)
-				threads = split32[int(la+lb)%len(split32)]
-				what = fmt.Sprintf("float32 %v A=%v B=%v threads=%d", s, la, lb, threads)
-				checkGemm(t, what, sets32[0], rng, s, la, lb, la%numStrided, -2, 0, threads)
-			}
-		}
-	}
+	shapes := []gemmShape{{329, 100, 150}, {250, 150, 200}, {329, 250, 150}, {329, 400, 128}}
+	testGemmRowGroups(t, rng, sets64[0], shapes, func(layout) layout { return rowMajor }, 1, 0.5)
+	testGemmRowGroups(t, rng, sets32[0], shapes, func(la layout) layout { return la % numStrided }, -2, 0)
 }
 
-// rowGroupThreads returns the goroutine counts from 2 to 4 on which ks
-// splits product s into row groups, and fails the test when there are none.
-func rowGroupThreads[T Float](t *testing.T, ks *kernelSet[T], s gemmShape) []int {
-	t.Helper()
-	var counts []int
-	for threads := 2; threads <= 4; threads++ {
-		work := float64(s.m) * float64(s.n) * float64(s.k)
-		mode, _ := splitOf(ks, Matrix[T]{ColStride: 1}, 1, s.m, s.n, s.k, threads)
-		if goroutines(work, Options{Threads: threads}) == threads && mode == splitRowGroups {
-			counts = append(counts, threads)
+func testGemmRowGroups[T Float](t *testing.T, rng interface {
+	IntN(int) int
+	Float64() float64
+}, ks *kernelSet[T], shapes []gemmShape, cLayout func(layout) layout, alpha, beta T) {
+	reached := 0
+	for _, s := range shapes {
+		var counts []int
+		for threads := 2; threads <= 4; threads++ {
+			work := float64(s.m) * float64(s.n) * float64(s.k)
+			mode, _ := splitOf(ks, Matrix[T]{ColStride: 1}, 1, s.m, s.n, s.k, threads)
+			if goroutines(work, Options{Threads: threads}) == threads && mode == splitRowGroups {
+				counts = append(counts, threads)
+			}
 		}
+		if len(counts) == 0 {
+			continue
+		}
+		for la := range numLayouts {
+			for lb := range numLayouts {
+				if reached > 0 && (la+lb)%7 != 0 {
+					continue // after the first shape, a few layout pairs only
+				}
+				threads := counts[int(la+lb)%len(counts)]
+				what := fmt.Sprintf("%s/%s %v A=%v B=%v threads=%d", typeName[T](), ks.name, s, la, lb, threads)
+				checkGemm(t, what, ks, rng, s, la, lb, cLayout(la), alpha, beta, threads)
+			}
+		}
+		reached++
 	}
-	if len(counts) == 0 {
-		t.Fatalf("%s/%s %v: no count of 2 to 4 goroutines splits it into row groups", typeName[T](), ks.name, s)
+	if reached == 0 {
+		t.Fatalf("%s/%s: no shape reaches row groups on 2 to 4 goroutines", typeName[T](), ks.name)
 	}
-	return counts
 }
 
 // TestGemmSplits forces every way of splitting one product over goroutines.

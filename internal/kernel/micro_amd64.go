@@ -99,13 +99,16 @@ func asmTile[T Float](fn func(k int, a *T, rsA, csA int, b *T, rsB int, c *T, rs
 
 // Cache blocks: a kc×nc block of B (768 KiB) stays in L2, for 1–2 MiB of
 // L2 per core (AMD Zen 4, Intel Sapphire/Emerald Rapids), and the MR×kc
-// sliver of A (24–32 KiB) in L1d. Within that budget a deep kc and a narrow
-// nc run fastest: each C tile is loaded and stored k/kc times, each kernel
-// call runs longer, and two goroutines share a product in finer pieces. On
-// Emerald Rapids, float64 kc = 512, nc = 192 beat kc = 256, nc = 384 by
-// 2–5 % on one thread and 10–16 % on two at n = 512 and 1024 (float32 kc =
-// 1024, nc = 192 against 512, 384: 3 % and 10–16 %). A packed block of A
-// (mc×kc, 3 MiB) sits in L3; the larger mc, the fewer times B is packed.
+// sliver of A (16–32 KiB) in L1d. Within that budget the AVX-512 sets take
+// a deep kc and a narrow nc: each C tile is loaded and stored k/kc times,
+// each kernel call runs longer, and two goroutines share a product in finer
+// pieces. On Emerald Rapids, timed in random order in one process, float64
+// kc = 512, nc = 192 ran 2–4 % faster than kc = 256, nc = 384 on one thread
+// and 0–9 % on two (n = 512 and 1024); float32 kc = 1024, nc = 192 against
+// 512, 384: 0–2 % and 1–6 %. The AVX2 sets keep the shallower blocks, which
+// measured no better or worse there and were not measured on an AVX2-only
+// CPU. A packed block of A (mc×kc, 1.5–3 MiB) sits in L3; the larger mc,
+// the fewer times B is packed.
 // The narrow AVX-512 sets serve small products whose n they pad less; the
 // one-vector sets only those with n ≤ 8 (float64) or 16 (float32), since
 // elsewhere their one load of B per 8 multiply-adds leaves them load-bound.
@@ -116,8 +119,8 @@ var (
 	avx512Narrow32 = &kernelSet[float32]{name: "avx512x32", mr: 8, nr: 32, kc: 512, mc: 768, nc: 384, masked: true, tile: asmTile(sgemmAVX512x32), pack: packers[float32](32), narrow: avx512One32}
 	avx512Sets64   = &kernelSet[float64]{name: "avx512", mr: 8, nr: 24, kc: 512, mc: 768, nc: 192, masked: true, tile: asmTile(dgemmAVX512), pack: packers[float64](24), narrow: avx512Narrow64}
 	avx512Sets32   = &kernelSet[float32]{name: "avx512", mr: 8, nr: 48, kc: 1024, mc: 768, nc: 192, masked: true, tile: asmTile(sgemmAVX512), pack: packers[float32](48), narrow: avx512Narrow32}
-	avx2Sets64     = &kernelSet[float64]{name: "avx2", mr: 6, nr: 8, kc: 512, mc: 768, nc: 192, tile: asmTile(dgemmAVX2), pack: packers[float64](8)}
-	avx2Sets32     = &kernelSet[float32]{name: "avx2", mr: 6, nr: 16, kc: 1024, mc: 768, nc: 192, tile: asmTile(sgemmAVX2), pack: packers[float32](16)}
+	avx2Sets64     = &kernelSet[float64]{name: "avx2", mr: 6, nr: 8, kc: 256, mc: 768, nc: 384, tile: asmTile(dgemmAVX2), pack: packers[float64](8)}
+	avx2Sets32     = &kernelSet[float32]{name: "avx2", mr: 6, nr: 16, kc: 512, mc: 768, nc: 384, tile: asmTile(sgemmAVX2), pack: packers[float32](16)}
 )
 
 // kernelSets lists the kernel sets this CPU can run, fastest first (each
