@@ -2,7 +2,10 @@ package contract
 
 import (
 	"math/bits"
+	"runtime"
 	"sync"
+	"unsafe"
+	"weak"
 
 	"gonum.org/v1/gonum/blas"
 	"gonum.org/v1/gonum/blas/gonum"
@@ -201,6 +204,7 @@ func result[T tensor.Elem](shape []int, zero bool) operand[T] {
 		}
 	} else {
 		buf = make([]T, n, size)
+		remember(buf)
 	}
 	t, err := tensor.FromSlice(buf, shape...)
 	if err != nil {
@@ -210,15 +214,44 @@ func result[T tensor.Elem](shape []int, zero bool) operand[T] {
 }
 
 // Recycle hands the memory of t, a result the caller is done with, to the
-// pools that later results draw from: the backing of a tensor whose
-// capacity is one of the pools' sizes (the results of this package from
-// 4096 elements up, and their views). Other tensors are left to the garbage
-// collector. After Recycle, t and every tensor that shares its memory must
-// not be used: later results overwrite it.
+// pools that later results draw from. It takes only memory that this
+// package allocated for its pools (results of 4096 elements and more, and
+// views of them); anything else, an operand or a view of one in
+// particular, is left to the garbage collector. After Recycle, t and every
+// tensor that shares its memory must not be used: later results overwrite
+// it.
 func Recycle[T tensor.Elem](t *tensor.Dense[T]) {
-	if t != nil {
+	if t != nil && ours(t.Backing()) {
 		release(operand[T]{t: t, owned: true})
 	}
+}
+
+// pooled remembers the buffers result allocated for the pools, by the
+// address of their first element, each with a weak pointer to it: the weak
+// pointer tells a live buffer from a later allocation at the same address,
+// and a cleanup forgets the buffer once the garbage collector frees it.
+var pooled sync.Map // uintptr → weak.Pointer[T]
+
+func remember[T tensor.Elem](buf []T) {
+	p := &buf[:1][0]
+	w := weak.Make(p)
+	key := uintptr(unsafe.Pointer(p))
+	pooled.Store(key, w)
+	runtime.AddCleanup(p, func(key uintptr) { pooled.CompareAndDelete(key, w) }, key)
+}
+
+// ours reports whether buf starts a buffer that result allocated.
+func ours[T tensor.Elem](buf []T) bool {
+	if cap(buf) == 0 {
+		return false
+	}
+	p := &buf[:1][0]
+	v, ok := pooled.Load(uintptr(unsafe.Pointer(p)))
+	if !ok {
+		return false
+	}
+	w, ok := v.(weak.Pointer[T])
+	return ok && w.Value() == p
 }
 
 // release returns the memory of a consumed intermediate to its pool; an

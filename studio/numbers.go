@@ -249,6 +249,9 @@ func (s *Server) evalEinsum(d *doc, uploads map[string]*tensor.Dense[float64], s
 		return err
 	}
 	out.Results = append(out.Results, s.valueOf(d, d.stmts[0], v, nil))
+	// The view copies what it shows: the next evaluation (the next
+	// keystroke) may reuse the result's memory.
+	strand.Recycle(v)
 	return nil
 }
 
