@@ -4,8 +4,8 @@ import (
 	"math/rand/v2"
 	"runtime"
 	"runtime/debug"
-	"time"
 	"testing"
+	"time"
 
 	"github.com/strand-tn/strand/tensor"
 )
