@@ -162,15 +162,15 @@ func goroutines(work float64, opt Options) int {
 	return min(opt.threads(), int(work/threadWork))
 }
 
-// splitOf returns how threads goroutines divide batch m×n×k products
-// whose A is a (a gemmJob mode) and into how many parts. A batch with
-// enough items is dealt out whole. Otherwise each product is split by rows
-// or by columns, whichever leaves the busiest goroutine the least work,
-// counting the B panels it packs. Rows are taken in groups in turn rather
-// than dealt out when B fits one block, k ≤ kc deep and at most kc·nc
-// elements (each goroutine packs it once),
-// and columns when A is read in place (no goroutine packs any of it): that
-// balances processors that run at different speeds, as virtual ones do.
+// splitOf returns the gemmJob mode by which threads goroutines divide
+// batch m×n×k products with A laid out as a, and into how many parts. A
+// batch with enough items is dealt out whole. Otherwise each product is
+// split by rows or by columns, whichever leaves the busiest goroutine the
+// least work, counting the B panels it packs. Rows are taken in groups in
+// turn rather than dealt out when B fits one block, k ≤ kc deep and at
+// most kc·nc elements (each goroutine packs it once), and columns when A
+// is read in place (no goroutine packs any of it): that balances
+// processors that run at different speeds, as virtual ones do.
 func splitOf[T Float](ks *kernelSet[T], a Matrix[T], batch, m, n, k, threads int) (mode, parts int) {
 	if batch >= threads && (batch%threads == 0 || batch >= 4*threads) {
 		return splitBatch, threads
