@@ -203,7 +203,7 @@ func result[T tensor.Elem](shape []int, zero bool) operand[T] {
 			clear(buf)
 		}
 	} else {
-		buf = tensor.Alloc[T](n, size)
+		buf = make([]T, n, size)
 		remember(buf)
 	}
 	t, err := tensor.FromSlice(buf, shape...)

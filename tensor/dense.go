@@ -26,7 +26,7 @@ type Dense[T Elem] struct {
 // A tensor with no axes is a scalar holding one element.
 func Zeros[T Elem](shape ...int) *Dense[T] {
 	n := checkedSize(shape)
-	return &Dense[T]{data: Alloc[T](n, n), shape: cloneInts(shape), strides: RowMajorStrides(shape)}
+	return &Dense[T]{data: make([]T, n), shape: cloneInts(shape), strides: RowMajorStrides(shape)}
 }
 
 // New is an alias of [Zeros] kept for readability at call sites that fill the tensor next.
@@ -183,7 +183,7 @@ func (t *Dense[T]) Data() []T {
 	if t.IsContiguous() {
 		return t.data[t.offset : t.offset+n : t.offset+n]
 	}
-	out := Alloc[T](n, n)
+	out := make([]T, n)
 	CopyStrided(out, t.data, t.shape, t.strides, t.offset)
 	return out
 }

@@ -73,7 +73,7 @@ func decode[T tensor.Elem](s *source, limit int64) (*tensor.Dense[T], error) {
 	if s.avail < 0 {
 		capElems = min(n, growElems)
 	}
-	data := tensor.Alloc[T](0, capElems)
+	data := make([]T, 0, capElems)
 	direct := s.dtype == DTypeOf[T]() && s.big != hostLittle
 	var raw []byte
 	var re []float64
@@ -87,7 +87,7 @@ func decode[T tensor.Elem](s *source, limit int64) (*tensor.Dense[T], error) {
 	}
 	for len(data) < n {
 		if len(data) == cap(data) {
-			grown := tensor.Alloc[T](len(data), min(n, 2*cap(data)))
+			grown := make([]T, len(data), min(n, 2*cap(data)))
 			copy(grown, data)
 			data = grown
 		}
